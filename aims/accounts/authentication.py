@@ -1,0 +1,42 @@
+"""`Authorization: Token <key>` for personal API tokens, looked up by their hash."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from aims.accounts.models import ApiToken, hash_token
+
+# Recording every use would turn every read into a write; once per interval is enough to spot stale tokens.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request: Any) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Invalid token header.")
+        try:
+            key = header[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Invalid token header.") from None
+        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(key)).first()
+        now = timezone.now()
+        if token is None or not token.is_active(now):
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        user = token.user
+        if not user.is_active or user.access_expired():
+            raise exceptions.AuthenticationFailed("This account's access has ended.")
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return user, token
+
+    def authenticate_header(self, request: Any) -> str:
+        return self.keyword

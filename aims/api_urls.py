@@ -1,0 +1,24 @@
+"""Every API route, under /api/. Apps add their routers here."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from aims.accounts.api.views import MeView
+from aims.core.api import views as core_views
+from aims.core.api.docs import SchemaView, SwaggerView
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.include_format_suffixes = False
+router.register("decisions", core_views.DecisionViewSet, basename="decision")
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/decisions/<int:pk>/approve/", core_views.DecisionApproveView.as_view(), name="decision-approve"),
+    path("v1/decisions/<int:pk>/reject/", core_views.DecisionRejectView.as_view(), name="decision-reject"),
+    path("v1/decisions/<int:pk>/withdraw/", core_views.DecisionWithdrawView.as_view(), name="decision-withdraw"),
+    path("v1/", include(router.urls)),
+    path("v1/aims/", include("aims.governance.api.urls")),
+]

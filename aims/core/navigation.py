@@ -1,0 +1,40 @@
+"""The main navigation. An entry shows only when its page exists and the user may open it: no dead links.
+
+Later apps add their section here, in the order of DESIGN.md: Register, Risks, Controls, Evidence, Policies,
+Objectives, Reports, Dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None = None
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "home"),
+    NavItem("Organisation", "governance:organisation", "governance.view_organisationprofile"),
+    NavItem("Decisions", "core:decision-list", "core.view_decision"),
+]
+
+
+def items_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

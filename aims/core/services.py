@@ -1,0 +1,76 @@
+"""Writes for decision rows. Every approval in the portal goes through `request_decision` and `decide`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from aims.core.choices import DecisionKind, DecisionStatus
+from aims.core.exceptions import Conflict, FourEyesViolation, NotAllowed, ServiceError
+from aims.core.models import Decision
+
+
+@transaction.atomic
+def request_decision(
+    *, kind: DecisionKind, subject: models.Model, version: str, requested_by: Any, note: str = ""
+) -> Decision:
+    """Open a decision on one version of a subject. Only one request per subject can be pending."""
+    if not requested_by.has_perm("core.request_decision"):
+        raise NotAllowed("You may not request governance decisions.")
+    decision = Decision(
+        kind=kind,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=str(subject.pk),
+        subject_version=version,
+        subject_label=str(subject)[:255],
+        requested_by=requested_by,
+        request_note=note,
+    )
+    decision.full_clean(exclude=["subject_type"])
+    try:
+        with transaction.atomic():
+            decision.save()
+    except IntegrityError:
+        raise Conflict("A decision on this subject is already pending.") from None
+    return decision
+
+
+@transaction.atomic
+def decide(*, decision: Decision, user: Any, approve: bool, rationale: str = "") -> Decision:
+    """Approve or reject a pending decision as someone other than its requester.
+
+    The status change is a conditional update on `status=pending`, so two deciders racing each other cannot
+    both succeed: the loser gets a Conflict.
+    """
+    if not user.has_perm("core.decide_decision"):
+        raise NotAllowed("You may not approve or reject governance decisions.")
+    if decision.requested_by_id == user.pk:
+        raise FourEyesViolation("Four eyes: you requested this decision, so someone else must decide it.")
+    if not approve and not rationale.strip():
+        raise ServiceError("A rejection needs a rationale.", fields={"rationale": ["This field is required."]})
+    now = timezone.now()
+    status = DecisionStatus.APPROVED if approve else DecisionStatus.REJECTED
+    updated = Decision.objects.filter(pk=decision.pk, status=DecisionStatus.PENDING).update(
+        status=status, decided_by=user, decided_at=now, rationale=rationale
+    )
+    if not updated:
+        raise Conflict("This decision has already been made or withdrawn.")
+    decision.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
+def withdraw(*, decision: Decision, user: Any) -> Decision:
+    """The requester (or another requester) withdraws a pending request."""
+    if not user.has_perm("core.request_decision"):
+        raise NotAllowed("You may not withdraw governance decisions.")
+    updated = Decision.objects.filter(pk=decision.pk, status=DecisionStatus.PENDING).update(
+        status=DecisionStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+    if not updated:
+        raise Conflict("Only a pending decision can be withdrawn.")
+    decision.refresh_from_db()
+    return decision
