@@ -21,4 +21,6 @@ urlpatterns = [
     path("v1/decisions/<int:pk>/withdraw/", core_views.DecisionWithdrawView.as_view(), name="decision-withdraw"),
     path("v1/", include(router.urls)),
     path("v1/aims/", include("aims.governance.api.urls")),
+    path("v1/registry/", include("registry.api.urls")),
+    path("v1/controls/", include("controls.api.urls")),
 ]

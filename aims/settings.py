@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "aims.core",
     "aims.accounts",
     "aims.governance",
+    "registry",
+    "controls",
 ]
 
 MIDDLEWARE = [

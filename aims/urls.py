@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("aims.accounts.urls")),
     path("", include("aims.core.urls")),
     path("", include("aims.governance.urls")),
+    path("register/", include("registry.urls")),
+    path("controls/", include("controls.urls")),
     path("api/", include(("aims.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

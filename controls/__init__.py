@@ -1,1 +1,1 @@
-"""Reserved for a later issue (see DESIGN.md, Layout)."""
+"""Frameworks, requirements, crosswalk, control implementations and the Statement of Applicability."""

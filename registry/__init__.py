@@ -1,1 +1,1 @@
-"""Reserved for a later issue (see DESIGN.md, Layout)."""
+"""The AI system register: AI systems, use cases, model catalog, suppliers, EU AI Act classification."""

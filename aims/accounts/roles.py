@@ -79,10 +79,12 @@ def sync_roles() -> None:
 
 def sync_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     # post_migrate is sent once per app, and each app's permissions are created by its own signal: only after
-    # the last app are all of them there.
+    # the last one are all of them there.
     from django.apps import apps
 
-    if sender is not list(apps.get_app_configs())[-1]:
+    # Django skips apps without a models module when it sends the signal.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender is not with_models[-1]:
         return
     # A partial migrate (one app named) may lack another app's permissions; the next full one syncs them.
     with contextlib.suppress(Permission.DoesNotExist):
