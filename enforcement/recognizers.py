@@ -3,6 +3,11 @@
 Every recognizer follows the same shape: a cheap prefilter on the whole text (skip the regex entirely when the
 text cannot contain the entity), a regex anchored with look-arounds so that it never matches inside a longer
 token, and a validator (check digit, assigned ranges, registered lengths) that turns "looks like" into "is".
+
+Speed: every pattern starts with a literal or a character class and puts its "not inside a longer token"
+lookbehind *after* that first character (``\d(?<![\w-]\d)`` rather than ``(?<![\w-])\d``). Python's ``re``
+then skips ahead in C to the next possible first character instead of trying the lookbehind at every
+position, which made detection about twice as fast on 1 KB prompts.
 Entity type names are Presidio's, so policies and comparisons speak the same vocabulary.
 
 Where two candidates overlap, the longer span wins, then the higher priority (checksum-validated types beat
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -55,14 +61,12 @@ Finder = Callable[[str, list[Candidate]], None]
 
 # --- e-mail -----------------------------------------------------------------------------------------------
 
-_EMAIL_RE = re.compile(
-    r"(?<![\w.%+\-])"
-    r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?"
-    r"@"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+"
-    r"(?P<tld>[A-Za-z]{2,63})"
-    r"(?![\w\-@]|\.[A-Za-z0-9])"
+# Searched around each "@" only: the local part backwards from it, the domain forwards from it.
+_EMAIL_LOCAL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?\Z")
+_EMAIL_DOMAIN_RE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,63})(?![\w\-@]|\.[A-Za-z0-9])"
 )
+_EMAIL_LOCAL_STOP = frozenset(".%+-_") | frozenset(string.ascii_letters + string.digits)
 # File extensions that are not top-level domains: "logo@2x.png" is an asset name, not an address.
 _NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif", "tiff", "js", "css", "txt",
                        "pdf", "html", "htm", "json", "yaml", "yml", "md", "exe", "dll", "zip", "tar", "gz",
@@ -70,14 +74,21 @@ _NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif",
 
 
 def _find_email(text: str, out: list[Candidate]) -> None:
-    if "@" not in text:
-        return
-    for m in _EMAIL_RE.finditer(text):
-        value = m.group()
-        local = value[: value.index("@")]
-        if ".." in local or local.endswith(".") or m.group("tld").lower() in _NOT_TLDS:
-            continue
-        out.append((m.start(), m.end(), EMAIL_ADDRESS, 60))
+    at = text.find("@")
+    while at != -1:
+        domain = _EMAIL_DOMAIN_RE.match(text, at + 1)
+        if domain is not None and domain.group("tld").lower() not in _NOT_TLDS:
+            window_start = max(0, at - 64)
+            local = _EMAIL_LOCAL_RE.search(text, window_start, at)
+            if local is not None:
+                start = local.start()
+                # The local part must be the whole token: not preceded by another local-part character
+                # (which would mean it is longer than 64), and without "..".
+                value = text[start:at]
+                before_ok = start == 0 or text[start - 1] not in _EMAIL_LOCAL_STOP
+                if before_ok and ".." not in value:
+                    out.append((start, domain.end(), EMAIL_ADDRESS, 60))
+        at = text.find("@", at + 1)
 
 
 # --- phone numbers ----------------------------------------------------------------------------------------
@@ -106,17 +117,24 @@ _COUNTRY_CODES = frozenset(
 
 # International: "+" or "00", then digits with single separators (space, dot, dash) and at most one pair of
 # parentheses. The class is greedy and the validator checks the structure.
-_PHONE_INTL_RE = re.compile(r"(?<![\w+])(?:\+|00)\(?\d[\d ().\-]{5,24}\d(?!\d)")
+_PHONE_INTL_RE = re.compile(r"\+(?<![\w+]\+)\(?\d[\d ().\-]{5,24}\d(?!\d)")
+_PHONE_INTL_00_RE = re.compile(r"00(?<![\w+]00)\(?\d[\d ().\-]{5,24}\d(?!\d)")
 # North American numbering plan: (NPA) NXX-XXXX, NPA-NXX-XXXX, NPA.NXX.XXXX, NPA NXX XXXX, optional "1-".
-_PHONE_NANP_RE = re.compile(
-    r"(?<![\w+(.\-])(?:1[ .\-])?(?:\((?P<npa1>\d{3})\) ?|(?P<npa2>\d{3})[ .\-])(?P<nxx>\d{3})[ .\-]\d{4}"
-    r"(?![\w]|[.\-]\d)"
+# Three patterns, one per first character ("(", a digit, the trunk "1"), each with its own fast prefix scan.
+_NANP_TAIL = r"(?P<nxx>\d{3})[ .\-]\d{4}(?![\w]|[.\-]\d)"
+_PHONE_NANP_RES = (
+    re.compile(r"\((?<![\w+(.\-]\()(?P<npa1>\d{3})\) ?" + _NANP_TAIL),
+    re.compile(r"\d(?<![\w+(.\-]\d)(?<=(?P<npa2>\d))\d{2}[ .\-]" + _NANP_TAIL),
+    re.compile(r"1(?<![\w+(.\-]1)[ .\-](?:\((?P<npa1>\d{3})\) ?|(?P<npa3>\d{3})[ .\-])" + _NANP_TAIL),
 )
 # National with trunk prefix 0 (UK style): 020 7946 0958, 07700 900123, (0161) 496 0018.
-_PHONE_NATIONAL_RE = re.compile(
-    r"(?<![\w+(.\-])(?:\(0\d{1,4}\) ?|0\d{1,4}[ \-])\d{3,4}[ \-]?\d{3,4}(?![\w]|[.\-]\d)"
+_NATIONAL_TAIL = r"\d{3,4}[ \-]?\d{3,4}(?![\w]|[.\-]\d)"
+_PHONE_NATIONAL_RES = (
+    re.compile(r"\((?<![\w+(.\-]\()0\d{1,4}\) ?" + _NATIONAL_TAIL),
+    re.compile(r"0(?<![\w+(.\-]0)\d{1,4}[ \-]" + _NATIONAL_TAIL),
 )
 _PHONE_SEPARATORS_RE = re.compile(r"[ .\-]{2}|\)\(|\(\)")
+_NON_DIGITS_RE = re.compile(r"\D")
 
 
 _OTHER_LABELS = ("order", "account", "acct", "ref", "invoice", "ticket", "nhs", "patient", "case", "claim",
@@ -142,7 +160,7 @@ def _international_phone_valid(value: str) -> bool:
         return False
     if "(" in value and value.index("(") > value.index(")"):
         return False
-    digits = re.sub(r"\D", "", value)
+    digits = _NON_DIGITS_RE.sub("", value)
     if value.startswith("00"):
         digits = digits[2:]
         # "0044 20 ..." only: the 00 prefix and the country code stand alone as the first group, otherwise
@@ -156,33 +174,38 @@ def _international_phone_valid(value: str) -> bool:
 
 
 def _find_phone(text: str, out: list[Candidate]) -> None:
-    if "+" in text or "00" in text:
-        for m in _PHONE_INTL_RE.finditer(text):
-            if _international_phone_valid(m.group()):
-                out.append((m.start(), m.end(), PHONE_NUMBER, 40))
-    for m in _PHONE_NANP_RE.finditer(text):
-        npa = m.group("npa1") or m.group("npa2")
-        # NPA and NXX never start with 0 or 1 in the North American plan.
-        if npa[0] in "01" or m.group("nxx")[0] in "01":
-            continue
-        # A bare 3-3-4 number is a phone number only if nothing labels it as something else: "Order
-        # 294-668-3251" and "NHS number 485 777 3456" have the shape but not the meaning.
-        if m.group("npa2") is not None and not m.group().startswith("1") and _labelled_as_other(text, m.start()):
-            continue
-        out.append((m.start(), m.end(), PHONE_NUMBER, 40))
-    for m in _PHONE_NATIONAL_RE.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if 10 <= len(digits) <= 11 and digits[1] != "0":
+    for pattern, needle in ((_PHONE_INTL_RE, "+"), (_PHONE_INTL_00_RE, "00")):
+        if needle in text:
+            for m in pattern.finditer(text):
+                if _international_phone_valid(m.group()):
+                    out.append((m.start(), m.end(), PHONE_NUMBER, 40))
+    for pattern in _PHONE_NANP_RES:
+        for m in pattern.finditer(text):
+            value = m.group()
+            groups = m.groupdict()
+            npa = groups.get("npa1") or groups.get("npa3") or value[:3]
+            # NPA and NXX never start with 0 or 1 in the North American plan.
+            if npa[0] in "01" or m.group("nxx")[0] in "01":
+                continue
+            # A bare 3-3-4 number is a phone number only if nothing labels it as something else: "Order
+            # 294-668-3251" and "NHS number 485 777 3456" have the shape but not the meaning.
+            if groups.get("npa2") is not None and _labelled_as_other(text, m.start()):
+                continue
             out.append((m.start(), m.end(), PHONE_NUMBER, 40))
+    for pattern in _PHONE_NATIONAL_RES:
+        for m in pattern.finditer(text):
+            digits = _NON_DIGITS_RE.sub("", m.group())
+            if 10 <= len(digits) <= 11 and digits[1] != "0":
+                out.append((m.start(), m.end(), PHONE_NUMBER, 40))
 
 
 # --- payment cards ----------------------------------------------------------------------------------------
 
 _CARD_RE = re.compile(
-    r"(?<![\w\-])"
-    r"(?:\d{4}(?P<s1>[ \-])\d{4}(?P=s1)\d{4}(?P=s1)\d{4}(?:(?P=s1)\d{3})?"  # 4-4-4-4(-3)
-    r"|\d{4}(?P<s2>[ \-])\d{6}(?P=s2)\d{4,5}"  # Amex 4-6-5, Diners 4-6-4
-    r"|\d{13,19})"
+    r"\d(?<![\w\-]\d)"
+    r"(?:\d{3}(?P<s1>[ \-])\d{4}(?P=s1)\d{4}(?P=s1)\d{4}(?:(?P=s1)\d{3})?"  # 4-4-4-4(-3)
+    r"|\d{3}(?P<s2>[ \-])\d{6}(?P=s2)\d{4,5}"  # Amex 4-6-5, Diners 4-6-4
+    r"|\d{12,18})"
     r"(?![\w]|[\-]\d)"
 )
 
@@ -218,7 +241,7 @@ def _find_card(text: str, out: list[Candidate]) -> None:
 
 # --- IBAN -------------------------------------------------------------------------------------------------
 
-_IBAN_RE = re.compile(r"(?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)")
+_IBAN_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?!\w)")
 
 
 def _find_iban(text: str, out: list[Candidate]) -> None:
@@ -248,9 +271,8 @@ def _find_iban(text: str, out: list[Candidate]) -> None:
 
 # --- IP addresses -----------------------------------------------------------------------------------------
 
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-# No leading zeros ("010" is octal to some parsers), no fifth part ("1.2.3.4.5" is a version string).
-_IPV4_RE = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?![\w]|\.\d)")
+# Four dot-separated groups of 1-3 digits, not part of a longer dotted run ("1.2.3.4.5" is a version string).
+_IPV4_RE = re.compile(r"\d(?<![\w.]\d)\d{0,2}(?:\.\d{1,3}){3}(?![\w]|\.\d)")
 # Candidates only: hex groups and colons (with an optional dotted IPv4 tail); ipaddress decides.
 _IPV6_RE = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?![\w:])")
 
@@ -258,7 +280,9 @@ _IPV6_RE = re.compile(r"(?<![\w:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*
 def _find_ip(text: str, out: list[Candidate]) -> None:
     if "." in text:
         for m in _IPV4_RE.finditer(text):
-            out.append((m.start(), m.end(), IP_ADDRESS, 50))
+            # Octets up to 255, no leading zeros ("010" is octal to some parsers).
+            if all(len(o) == 1 or (o[0] != "0" and int(o) <= 255) for o in m.group().split(".")):
+                out.append((m.start(), m.end(), IP_ADDRESS, 50))
     if "::" in text or text.count(":") >= 7:
         for m in _IPV6_RE.finditer(text):
             value = m.group().rstrip(".")
@@ -274,13 +298,12 @@ def _find_ip(text: str, out: list[Candidate]) -> None:
 
 # --- US Social Security number ----------------------------------------------------------------------------
 
-_SSN_RE = re.compile(r"(?<![\w\-])(?P<area>\d{3})(?P<sep>[\- ])(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})"
-                     r"(?![\w]|-\d)")
+_SSN_RE = re.compile(r"\d(?<![\w\-]\d)\d{2}(?P<sep>[\- ])(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})(?![\w]|-\d)")
 
 
 def _find_ssn(text: str, out: list[Candidate]) -> None:
     for m in _SSN_RE.finditer(text):
-        area = m.group("area")
+        area = m.group()[:3]
         # Never assigned (SSA): area 000, 666 and 900-999, group 00, serial 0000.
         if area == "000" or area == "666" or area[0] == "9":
             continue
@@ -293,7 +316,7 @@ def _find_ssn(text: str, out: list[Candidate]) -> None:
 
 # First letter never D F I Q U V; second letter never D F I O Q U V; suffix A-D (HMRC NIM39110).
 _NINO_RE = re.compile(
-    r"(?<!\w)(?P<prefix>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?P<s>[ ]?)\d{2}(?P=s)\d{2}(?P=s)\d{2}(?P=s)[A-D]"
+    r"[A-CEGHJ-PR-TW-Z](?<!\w[A-Z])[A-CEGHJ-NPR-TW-Z](?P<s>[ ]?)\d{2}(?P=s)\d{2}(?P=s)\d{2}(?P=s)[A-D]"
     r"(?!\w)"
 )
 # Prefixes HMRC never allocates (and the administrative ones it uses internally).
@@ -302,13 +325,13 @@ _NINO_BAD_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 def _find_nino(text: str, out: list[Candidate]) -> None:
     for m in _NINO_RE.finditer(text):
-        if m.group("prefix") not in _NINO_BAD_PREFIXES:
+        if m.group()[:2] not in _NINO_BAD_PREFIXES:
             out.append((m.start(), m.end(), UK_NINO, 70))
 
 
 # --- UK NHS number ----------------------------------------------------------------------------------------
 
-_NHS_RE = re.compile(r"(?<![\w\-])\d{3}(?P<s>[ \-]?)\d{3}(?P=s)\d{4}(?![\w]|[ \-]\d)")
+_NHS_RE = re.compile(r"\d(?<![\w\-]\d)\d{2}(?P<s>[ \-]?)\d{3}(?P=s)\d{4}(?![\w]|[ \-]\d)")
 
 
 def _find_nhs(text: str, out: list[Candidate]) -> None:
@@ -320,7 +343,7 @@ def _find_nhs(text: str, out: list[Candidate]) -> None:
 
 # --- Spanish NIF ------------------------------------------------------------------------------------------
 
-_NIF_RE = re.compile(r"(?<![\w\-])\d{8}-?[A-Z](?!\w)")
+_NIF_RE = re.compile(r"\d(?<![\w\-]\d)\d{7}-?[A-Z](?!\w)")
 
 
 def _find_nif(text: str, out: list[Candidate]) -> None:
@@ -331,7 +354,7 @@ def _find_nif(text: str, out: list[Candidate]) -> None:
 
 # --- Indian Aadhaar ---------------------------------------------------------------------------------------
 
-_AADHAAR_RE = re.compile(r"(?<![\w\-])[2-9]\d{3}(?P<s>[ \-]?)\d{4}(?P=s)\d{4}(?![\w]|[ \-]\d)")
+_AADHAAR_RE = re.compile(r"[2-9](?<![\w\-][2-9])\d{3}(?P<s>[ \-]?)\d{4}(?P=s)\d{4}(?![\w]|[ \-]\d)")
 
 
 def _find_aadhaar(text: str, out: list[Candidate]) -> None:
