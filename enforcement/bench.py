@@ -82,7 +82,11 @@ def _overlap_score(
             if kind not in corpus.ENTITY_TYPES:
                 continue
             hit = next(
-                (i for i, g in enumerate(gold) if i not in matched and g[2] == kind and start < g[1] and g[0] < end),
+                (
+                    i
+                    for i, g in enumerate(gold)
+                    if i not in matched and g[2] == kind and start < g[1] and g[0] < end
+                ),
                 None,
             )
             if hit is None:
@@ -111,15 +115,15 @@ def _report_accuracy(prefix: str, samples: list[corpus.Sample], predict: Callabl
 def _presidio() -> tuple[Callable[[str], list[corpus.Label]], Callable[[str], str], str] | str:
     """Build Presidio's analyzer and anonymizer, or return why the comparison is skipped."""
     try:
-        import tldextract  # type: ignore[import-not-found]  # noqa: PLC0415 - optional dependency
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry  # noqa: PLC0415
-        from presidio_analyzer import predefined_recognizers as predefined  # noqa: PLC0415
-        from presidio_analyzer.nlp_engine import NoOpNlpEngine  # noqa: PLC0415
-        from presidio_anonymizer import AnonymizerEngine  # noqa: PLC0415
-        from presidio_anonymizer.entities import OperatorConfig  # noqa: PLC0415
+        import tldextract  # type: ignore[import-not-found]
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import predefined_recognizers as predefined
+        from presidio_analyzer.nlp_engine import NoOpNlpEngine
+        from presidio_anonymizer import AnonymizerEngine
+        from presidio_anonymizer.entities import OperatorConfig
     except ImportError as exc:
         return f"skipped ({exc.name} not installed: pip install -r enforcement/requirements-bench.txt)"
-    from importlib.metadata import version  # noqa: PLC0415
+    from importlib.metadata import version
 
     # Presidio's e-mail recognizer calls tldextract, which by default downloads the public suffix list.
     # Use the snapshot bundled with tldextract instead: the benchmark makes no network calls.
@@ -137,7 +141,9 @@ def _presidio() -> tuple[Callable[[str], list[corpus.Label]], Callable[[str], st
     operators = {"DEFAULT": OperatorConfig("replace")}
 
     def spans(text: str) -> list[corpus.Label]:
-        return [(r.start, r.end, r.entity_type) for r in analyzer.analyze(text, language="en", entities=entities)]
+        return [
+            (r.start, r.end, r.entity_type) for r in analyzer.analyze(text, language="en", entities=entities)
+        ]
 
     def redact(text: str) -> str:
         results = analyzer.analyze(text, language="en", entities=entities)
@@ -169,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 
     engine_p50: dict[str, float] = {}
     for name, text in documents.items():
+
         def run(t: str) -> object:
             return decide(bundle, use_case="benchmark", model="gpt-4o-mini", text=t)
 

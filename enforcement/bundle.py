@@ -72,7 +72,7 @@ class UseCase:
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
-    """A validated, compiled policy bundle. Build it with ``load_bundle``; it is safe to share across threads."""
+    """A validated, compiled policy bundle. Build it with ``load_bundle``; safe to share across threads."""
 
     name: str
     schema_version: str
@@ -159,7 +159,11 @@ def _load_rule(rule_id: str, raw: Any) -> Rule:
 
     if kind == "deny_terms":
         terms = params.get("terms")
-        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+        if (
+            not isinstance(terms, list)
+            or not terms
+            or not all(isinstance(t, str) and t.strip() for t in terms)
+        ):
             raise BundleError(f"{where}.params.terms must be a non-empty list of non-empty strings")
     elif kind == "max_input_chars":
         max_chars = params.get("max_chars")
@@ -229,7 +233,9 @@ def _load_use_case(key: str, raw: Any, rules: Mapping[str, Rule], default_fail_m
         model_rule_id=model_rules[0] if model_rules else None,
         pii_rule_for=MappingProxyType({e: _pii_rule_for(e, own_rules) for e in pii}),
         max_chars=tuple((r.id, r.params["max_chars"]) for r in own_rules if r.kind == "max_input_chars"),
-        deny_patterns=tuple((r.id, _deny_pattern(r.params["terms"])) for r in own_rules if r.kind == "deny_terms"),
+        deny_patterns=tuple(
+            (r.id, _deny_pattern(r.params["terms"])) for r in own_rules if r.kind == "deny_terms"
+        ),
     )
 
 

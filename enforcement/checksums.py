@@ -40,7 +40,7 @@ _VERHOEFF_P = (
     (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )
 
-# The Spanish NIF control letter is the DNI number modulo 23 indexed into this string (Real Decreto 1553/2005).
+# The Spanish NIF control letter: the DNI number modulo 23 indexed into this string (Real Decreto 1553/2005).
 _NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 # IBAN lengths per country (ISO 13616 registry). A candidate with the wrong length for its country is

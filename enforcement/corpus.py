@@ -48,14 +48,18 @@ class Sample:
     positive: bool
 
 
-FIRST = ["Alice", "Bilal", "Chen", "Dana", "Emeka", "Farah", "Giulia", "Hiro", "Ines", "Jonas", "Kavya", "Liam",
-         "Maya", "Nikos", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Yusuf",
-         "Zoe", "Amara", "Bruno", "Carmen", "Dmitri", "Elif"]
+# fmt: off
+FIRST = ["Alice", "Bilal", "Chen", "Dana", "Emeka", "Farah", "Giulia", "Hiro", "Ines", "Jonas", "Kavya",
+         "Liam", "Maya", "Nikos", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen",
+         "Yusuf", "Zoe", "Amara", "Bruno", "Carmen", "Dmitri", "Elif"]
 LAST = ["Abbott", "Barros", "Castillo", "Dubois", "Eriksen", "Fischer", "Gupta", "Haddad", "Ivanova",
         "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okafor", "Petrov", "Quintero", "Rossi",
         "Schmidt", "Tanaka", "Ueda", "Varga", "Walsh", "Xu", "Yilmaz", "Zielinski", "Oduya", "Brennan"]
 DOMAINS = ["example.com", "example.org", "example.net", "mail.example.co.uk", "northwind-traders.com",
            "contoso.io", "fabrikam.de", "acme-corp.eu", "widgets.example.fr", "uni.example.edu"]
+
+
+# fmt: on
 
 
 def _name(rng: random.Random) -> str:
@@ -80,6 +84,7 @@ def _sample(rng: random.Random, template: str, value: str, entity_type: str, pos
 
 
 # --- check digits, from the published rules ---------------------------------------------------------------
+
 
 def _luhn_digit(payload: str) -> str:
     """The digit that makes payload+digit pass Luhn."""
@@ -106,6 +111,7 @@ def _nhs_check(nine: str) -> int:
 
 _NIF = "TRWAGMYFPDXBNJZSQVHLCKE"
 
+# fmt: off
 _D = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
       [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
       [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
@@ -114,6 +120,7 @@ _P = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 
       [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 7, 8, 6, 0], [4, 2, 8, 9, 5, 7, 0, 1, 3, 6],
       [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8]]
 _INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
+# fmt: on
 
 
 def _verhoeff_digit(payload: str) -> str:
@@ -139,15 +146,18 @@ def _group(value: str, sizes: Iterable[int], sep: str) -> str:
 
 # --- e-mail -----------------------------------------------------------------------------------------------
 
+# fmt: off
 EMAIL_POS = ["Please reply to {v} before Friday.", "{name} can be reached at {v} for the invoice.",
              "Send the signed contract to {v}.", "Contact: {v}", "CC {v} on the escalation, please.",
-             "My personal address is {v}, use it for the refund.", "The login {v} was locked after {n} attempts.",
+             "My personal address is {v}, use it for the refund.",
+             "The login {v} was locked after {n} attempts.",
              "Forwarding this from {v}: see thread below.", "Her new e-mail ({v}) replaces the old one.",
              "Invite {v} to the kickoff call."]
 EMAIL_NEG = ["The service binds to {v} on port 8080.", "Mention {v} in the release notes channel.",
              "Run npm install {v} to pin the dependency.", "The retina asset {v} is missing from the build.",
              "Log in over ssh as {v} and restart the worker.", "The form rejected {v} as malformed.",
              "Ticket {n} shows the placeholder {v} in the header.", "The template still says {v} literally."]
+# fmt: on
 
 
 def _email(rng: random.Random) -> str:
@@ -190,6 +200,7 @@ def _email_negative(rng: random.Random) -> str:
 
 # --- phone numbers ----------------------------------------------------------------------------------------
 
+# fmt: off
 PHONE_POS = ["Call me on {v} after 6pm.", "You can reach the front desk at {v}.",
              "{name}'s mobile is {v}.", "Phone: {v}", "For urgent issues ring {v} any time.",
              "Please update my number to {v} in the CRM.", "The courier left a message from {v}.",
@@ -198,6 +209,7 @@ PHONE_NEG = ["The job started at {v} and ran for {n} minutes.", "Order {v} was s
              "Upgrade to version {v} before the audit.", "The ISBN is {v} for the second edition.",
              "Mail it to the 94107 office, box {v}.", "Total due: {v} EUR.", "Reference {v} appears twice.",
              "The build tag {v} failed the smoke test."]
+# fmt: on
 _NPAS = ["212", "213", "312", "415", "617", "646", "702", "718", "805", "917", "206", "303", "404", "512"]
 
 
@@ -239,6 +251,10 @@ def _phone(rng: random.Random) -> str:
     return rng.choice(formats)()
 
 
+def _clock(rng: random.Random) -> str:
+    return f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+
+
 def _not_nhs(rng: random.Random, make: Callable[[], str]) -> str:
     """Redraw a 10-digit negative that happens to be a valid NHS number: it would be an unlabelled entity."""
     while True:
@@ -251,8 +267,8 @@ def _not_nhs(rng: random.Random, make: Callable[[], str]) -> str:
 def _phone_negative(rng: random.Random) -> str:
     d = lambda n: _digits(rng, n)  # noqa: E731
     formats: list[Callable[[], str]] = [
-        lambda: f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 1{rng.randint(0, 9)}:{rng.randint(10, 59)}:0{rng.randint(0, 9)}",
-        lambda: f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T0{rng.randint(0, 9)}:{rng.randint(10, 59)}:{rng.randint(10, 59)}Z",
+        lambda: f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} {_clock(rng)}",
+        lambda: f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T{_clock(rng)}Z",
         lambda: f"ORD-2024-{d(6)}",
         lambda: f"v{rng.randint(2, 19)}.{rng.randint(0, 9)}.{rng.randint(1000, 9999)}",
         lambda: f"978-{rng.randint(0, 1)}-{d(2)}-{d(6)}-{rng.randint(0, 9)}",
@@ -269,6 +285,7 @@ def _phone_negative(rng: random.Random) -> str:
 
 # --- payment cards ----------------------------------------------------------------------------------------
 
+# fmt: off
 CARD_POS = ["Charge the deposit to card {v}, expiry 09/27.", "My Visa is {v}.", "Card number: {v}",
             "{name} paid with {v} on the terminal.", "Please refund {v}; the order was cancelled.",
             "The customer read out {v} over the phone.", "Corporate card {v} is the default.",
@@ -276,6 +293,7 @@ CARD_POS = ["Charge the deposit to card {v}, expiry 09/27.", "My Visa is {v}.", 
 CARD_NEG = ["Order number {v} is ready for pickup.", "Card {v} was declined as invalid.",
             "The tracking id {v} shows the parcel in transit.", "Event timestamp {v} in milliseconds.",
             "Invoice {v} covers both deliveries.", "The test fixture uses {v} as a dummy account."]
+# fmt: on
 
 
 def _card_number(rng: random.Random) -> tuple[str, str]:
@@ -324,12 +342,15 @@ def _card_negative(rng: random.Random) -> str:
 
 # --- IBAN -------------------------------------------------------------------------------------------------
 
+# fmt: off
 IBAN_POS = ["Please wire the refund to {v}.", "IBAN: {v}", "{name}'s salary account is {v}.",
-            "Beneficiary account {v}, reference INV-{n}.", "Update the supplier's IBAN to {v} from next month.",
+            "Beneficiary account {v}, reference INV-{n}.",
+            "Update the supplier's IBAN to {v} from next month.",
             "The direct debit will be taken from {v}."]
 IBAN_NEG = ["The transfer to {v} bounced: invalid IBAN.", "SWIFT/BIC {v} belongs to the correspondent bank.",
             "Product code {v} is out of stock.", "The typo in {v} was caught by the bank.",
             "Batch {v} was posted to the ledger."]
+# fmt: on
 
 
 def _bban(rng: random.Random, country: str) -> str:
@@ -387,12 +408,14 @@ def _iban_negative(rng: random.Random) -> str:
 
 # --- IP addresses -----------------------------------------------------------------------------------------
 
+# fmt: off
 IP_POS = ["Blocked repeated logins from {v}.", "The VPN assigned {v} to {name}'s laptop.",
           "Requests from {v} exceeded the rate limit.", "Client IP: {v}", "Whitelist {v} on the firewall.",
           "The audit log shows {v} accessing the export."]
 IP_NEG = ["Upgrade the agent to {v} tonight.", "The device MAC is {v}.", "The meeting is at {v} UTC.",
           "Section {v} of the manual covers this.", "The parser rejected {v} as an address.",
           "Screen ratio {v} is not supported."]
+# fmt: on
 
 
 def _ipv4(rng: random.Random) -> str:
@@ -420,7 +443,7 @@ def _ip_negative(rng: random.Random) -> str:
     if shape == 0:
         return f"{rng.randint(256, 999)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}"
     if shape == 1:
-        return f"{rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}.{rng.randint(0, 9)}.{rng.randint(1, 9)}"
+        return ".".join(str(rng.randint(0, 20)) for _ in range(5))
     if shape == 2:
         return f"10.0.{rng.randint(19000, 22999)}.{rng.randint(1000, 4000)}"
     if shape == 3:
@@ -436,10 +459,12 @@ def _ip_negative(rng: random.Random) -> str:
 
 # --- US SSN -----------------------------------------------------------------------------------------------
 
+# fmt: off
 SSN_POS = ["My SSN is {v}.", "Social Security number: {v}", "{name} listed {v} on the W-4 form.",
            "Verify {v} against the payroll record.", "The applicant's SSN ({v}) was entered twice."]
 SSN_NEG = ["The SSN field held {v}, which the SSA never issues.", "Claim {v} was closed.",
            "Test record {v} is a placeholder.", "The sample form shows {v}."]
+# fmt: on
 
 
 def _ssn_parts(rng: random.Random) -> tuple[str, str, str]:
@@ -471,10 +496,12 @@ def _ssn_negative(rng: random.Random) -> str:
 
 # --- UK National Insurance number -------------------------------------------------------------------------
 
+# fmt: off
 NINO_POS = ["My National Insurance number is {v}.", "NI number: {v}", "{name}'s NINO is {v}.",
             "Payroll needs {v} before the first payslip.", "HMRC matched {v} to the employer record."]
 NINO_NEG = ["The form rejected {v} as an NI number.", "Postcode {v} is outside the delivery area.",
             "Specimen number {v} appears in the guidance.", "Batch {v} was re-run."]
+# fmt: on
 _NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
 _NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 
@@ -506,17 +533,20 @@ def _nino_negative(rng: random.Random) -> str:
         prefix = rng.choice(_NINO_FIRST) + rng.choice(_NINO_SECOND)
         suffix = rng.choice("EFGHJKMXYZ")
     else:
-        return f"{rng.choice(['SW1A', 'EC1A', 'M1', 'B33'])} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}"
+        outward = rng.choice(["SW1A", "EC1A", "M1", "B33"])
+        return f"{outward} {rng.randint(1, 9)}{rng.choice('ABDEFGHJ')}{rng.choice('LNPQRSTU')}"  # a postcode
     return _nino_format(rng, prefix, digits, suffix)
 
 
 # --- UK NHS number ----------------------------------------------------------------------------------------
 
+# fmt: off
 NHS_POS = ["Patient NHS number {v} was admitted on ward {n}.", "NHS no: {v}",
            "{name}'s NHS number is {v}.", "Please quote NHS number {v} when booking.",
            "The GP surgery confirmed {v} for the referral.", "Hospital record for {v} updated."]
 NHS_NEG = ["The NHS number {v} failed validation.", "Reference {v} was not found.",
            "Order {v} is on back-order.", "Account {v} is closed."]
+# fmt: on
 
 
 def _nhs_digits(rng: random.Random) -> str:
@@ -548,10 +578,12 @@ def _nhs_negative(rng: random.Random) -> str:
 
 # --- Spanish NIF ------------------------------------------------------------------------------------------
 
+# fmt: off
 NIF_POS = ["Mi DNI es {v}.", "NIF: {v}", "{name} signed with NIF {v}.",
            "The invoice must show the client's NIF {v}.", "Tax id {v} was registered in Madrid."]
 NIF_NEG = ["NIF {v} was rejected: control letter mismatch.", "Part number {v} is discontinued.",
            "The locker code {v} expired.", "Ticket {v} closed."]
+# fmt: on
 
 
 def _nif(rng: random.Random) -> str:
@@ -578,10 +610,12 @@ def _nif_negative(rng: random.Random) -> str:
 
 # --- Indian Aadhaar ---------------------------------------------------------------------------------------
 
+# fmt: off
 AADHAAR_POS = ["My Aadhaar number is {v}.", "Aadhaar: {v}", "{name} linked Aadhaar {v} to the account.",
                "The KYC form lists {v} as the UID.", "Verify UID {v} before disbursal."]
 AADHAAR_NEG = ["Aadhaar {v} failed the checksum.", "Consignment {v} was delivered.",
                "Ledger entry {v} was reversed.", "Policy number {v} lapsed."]
+# fmt: on
 
 
 def _aadhaar_format(rng: random.Random, digits: str) -> str:
@@ -598,12 +632,13 @@ def _aadhaar_negative(rng: random.Random) -> str:
     if rng.random() < 0.75:
         payload = str(rng.randint(2, 9)) + _digits(rng, 10)
         return _aadhaar_format(rng, payload + _wrong(rng, _verhoeff_digit(payload)))
-    # Aadhaar numbers never start with 0 or 1 ("00..." is left out: that reads as an international dial prefix).
+    # Aadhaar never starts with 0 or 1 ("00..." is left out: that reads as an international dial prefix).
     payload = rng.choice(["0", "1"]) + str(rng.randint(1, 9)) + _digits(rng, 9)
     return _aadhaar_format(rng, payload + _verhoeff_digit(payload))
 
 
-_KINDS: dict[str, tuple[list[str], Callable[[random.Random], str], list[str], Callable[[random.Random], str]]] = {
+Maker = Callable[[random.Random], str]
+_KINDS: dict[str, tuple[list[str], Maker, list[str], Maker]] = {
     "EMAIL_ADDRESS": (EMAIL_POS, _email, EMAIL_NEG, _email_negative),
     "PHONE_NUMBER": (PHONE_POS, _phone, PHONE_NEG, _phone_negative),
     "CREDIT_CARD": (CARD_POS, _card, CARD_NEG, _card_negative),
@@ -618,7 +653,7 @@ _KINDS: dict[str, tuple[list[str], Callable[[random.Random], str], list[str], Ca
 
 
 def generate(seed: int = 20240601, per_type: int = 80) -> list[Sample]:
-    """``per_type`` positives and ``per_type`` hard negatives for every entity type, deterministic for a seed."""
+    """``per_type`` positives and as many hard negatives for every entity type; deterministic for a seed."""
     rng = random.Random(seed)
     samples: list[Sample] = []
     for entity_type, (pos_templates, make, neg_templates, make_negative) in _KINDS.items():
@@ -689,7 +724,7 @@ def score(
     predict: Callable[[str], Iterable[Label]],
     entity_types: Iterable[str] = ENTITY_TYPES,
 ) -> dict[str, Score]:
-    """Score a predictor ``text -> [(start, end, type)]`` per entity type; predictions of other types are ignored."""
+    """Score a predictor ``text -> [(start, end, type)]`` per entity type (other types are ignored)."""
     types = tuple(entity_types)
     scores = {t: Score() for t in types}
     for sample in samples:

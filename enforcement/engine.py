@@ -52,7 +52,7 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Redaction:
-    """Whether the use case's PII policy ran, which engine ran it and how many entities of each type it found."""
+    """Whether the use case's PII policy ran, which engine ran it, how many entities of each type it found."""
 
     executed: bool
     engine: str
@@ -88,7 +88,6 @@ class Decision:
         }
 
 
-
 def fail_mode_for(bundle: Bundle, use_case: str) -> str:
     """The fail mode to apply when deciding fails: the use case's own, else the bundle default."""
     known = bundle.use_cases.get(use_case)
@@ -103,7 +102,7 @@ def decide(
     text: str,
     hash_key: bytes | str | None = None,
 ) -> Decision:
-    """Decide one request under ``bundle``. Pass a ``Bundle`` from ``load_bundle``; a dict is compiled per call."""
+    """Decide one request. Pass a ``Bundle`` from ``load_bundle``; a dict is compiled on every call."""
     if not isinstance(bundle, Bundle):
         bundle = load_bundle(bundle)
     if not isinstance(text, str):
@@ -152,10 +151,14 @@ def decide(
             if reason not in reasons:
                 reasons.append(reason)
     if reasons:
-        return _decision(bundle, policy.key, policy.rules, policy.fail_mode, BLOCK, None, reasons, executed, counts)
+        return _decision(
+            bundle, policy.key, policy.rules, policy.fail_mode, BLOCK, None, reasons, executed, counts
+        )
 
     if not spans:
-        return _decision(bundle, policy.key, policy.rules, policy.fail_mode, ALLOW, text, reasons, executed, counts)
+        return _decision(
+            bundle, policy.key, policy.rules, policy.fail_mode, ALLOW, text, reasons, executed, counts
+        )
 
     key = coerce_key(hash_key) if "hash" in operators.values() else None
     redacted = apply_operators(text, spans, operators, key)
@@ -163,7 +166,9 @@ def decide(
         reason = Reason("pii_redacted", policy.pii_rule_for[entity_type])
         if reason not in reasons:
             reasons.append(reason)
-    return _decision(bundle, policy.key, policy.rules, policy.fail_mode, REDACT, redacted, reasons, executed, counts)
+    return _decision(
+        bundle, policy.key, policy.rules, policy.fail_mode, REDACT, redacted, reasons, executed, counts
+    )
 
 
 def _decision(

@@ -52,7 +52,7 @@ def decision_event(
     occurred_at: datetime | None = None,
     attributes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Build the event for a ``decide`` result. ``digest_key`` adds ``content_digest`` when text was returned."""
+    """Build the event for a ``decide`` result (``digest_key`` adds ``content_digest`` to returned text)."""
     digest = None
     if digest_key is not None and result.text is not None:
         digest = content_digest(result.text, digest_key)

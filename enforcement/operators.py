@@ -3,9 +3,9 @@
 - ``mask``: every letter and digit becomes ``*``; separators stay, so the reader still sees the shape
   ("****-****-****-****") without the value.
 - ``replace``: a typed placeholder, ``<EMAIL_ADDRESS>``.
-- ``hash``: a keyed pseudonym, ``<EMAIL_ADDRESS:1a2b3c4d5e6f>``. HMAC-SHA256 with a deployment key, so the same
-  value maps to the same token within a deployment (the model can still tell two people apart) while nobody
-  without the key can confirm a guessed value, which a plain hash of a phone number would allow.
+- ``hash``: a keyed pseudonym, ``<EMAIL_ADDRESS:1a2b3c4d5e6f>``. HMAC-SHA256 with a deployment key, so the
+  same value maps to the same token within a deployment (the model can still tell two people apart) while
+  nobody without the key can confirm a guessed value, which a plain hash of a phone number would allow.
 - ``block``: nothing is rewritten; the engine turns the decision into block and returns no text.
 """
 
@@ -36,7 +36,6 @@ MIN_HASH_KEY_BYTES = 16
 
 # Hex characters of the HMAC kept in the token: 48 bits, enough to keep distinct values apart in one text.
 _TOKEN_HEX_CHARS = 12
-
 
 
 def normalize(entity_type: str, value: str) -> str:

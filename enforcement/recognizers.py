@@ -1,4 +1,4 @@
-"""PII recognizers: a precompiled pattern per entity type, then validation of each candidate.
+r"""PII recognizers: a precompiled pattern per entity type, then validation of each candidate.
 
 Every recognizer follows the same shape: a cheap prefilter on the whole text (skip the regex entirely when the
 text cannot contain the entity), a regex anchored with look-arounds so that it never matches inside a longer
@@ -68,9 +68,43 @@ _EMAIL_DOMAIN_RE = re.compile(
 )
 _EMAIL_LOCAL_STOP = frozenset(".%+-_") | frozenset(string.ascii_letters + string.digits)
 # File extensions that are not top-level domains: "logo@2x.png" is an asset name, not an address.
-_NOT_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "tif", "tiff", "js", "css", "txt",
-                       "pdf", "html", "htm", "json", "yaml", "yml", "md", "exe", "dll", "zip", "tar", "gz",
-                       "mp3", "mp4", "wav", "csv", "xml", "ts", "jsx", "tsx", "ico"})
+_NOT_TLDS = frozenset(
+    {
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "bmp",
+        "tif",
+        "tiff",
+        "js",
+        "css",
+        "txt",
+        "pdf",
+        "html",
+        "htm",
+        "json",
+        "yaml",
+        "yml",
+        "md",
+        "exe",
+        "dll",
+        "zip",
+        "tar",
+        "gz",
+        "mp3",
+        "mp4",
+        "wav",
+        "csv",
+        "xml",
+        "ts",
+        "jsx",
+        "tsx",
+        "ico",
+    }
+)
 
 
 def _find_email(text: str, out: list[Candidate]) -> None:
@@ -137,10 +171,41 @@ _PHONE_SEPARATORS_RE = re.compile(r"[ .\-]{2}|\)\(|\(\)")
 _NON_DIGITS_RE = re.compile(r"\D")
 
 
-_OTHER_LABELS = ("order", "account", "acct", "ref", "invoice", "ticket", "nhs", "patient", "case", "claim",
-                 "policy", "serial", "tracking", "isbn", "sku", "batch", "id ", "no.")
-_PHONE_LABELS = ("call", "phone", "tel", "mobile", "cell", "ring", "dial", "text", "whatsapp", "fax", "reach",
-                 "contact", "line")
+_OTHER_LABELS = (
+    "order",
+    "account",
+    "acct",
+    "ref",
+    "invoice",
+    "ticket",
+    "nhs",
+    "patient",
+    "case",
+    "claim",
+    "policy",
+    "serial",
+    "tracking",
+    "isbn",
+    "sku",
+    "batch",
+    "id ",
+    "no.",
+)
+_PHONE_LABELS = (
+    "call",
+    "phone",
+    "tel",
+    "mobile",
+    "cell",
+    "ring",
+    "dial",
+    "text",
+    "whatsapp",
+    "fax",
+    "reach",
+    "contact",
+    "line",
+)
 
 
 def _labelled_as_other(text: str, start: int) -> bool:
@@ -261,8 +326,10 @@ def _find_iban(text: str, out: list[Candidate]) -> None:
                 if count == expected:
                     cut = index + 1
                     break
-        if count >= expected and (cut == len(value) or value[cut] == " ") and iban_valid(
-            value[:cut].replace(" ", "")
+        if (
+            count >= expected
+            and (cut == len(value) or value[cut] == " ")
+            and iban_valid(value[:cut].replace(" ", ""))
         ):
             out.append((m.start(), m.start() + cut, IBAN_CODE, 90))
         else:
@@ -298,7 +365,9 @@ def _find_ip(text: str, out: list[Candidate]) -> None:
 
 # --- US Social Security number ----------------------------------------------------------------------------
 
-_SSN_RE = re.compile(r"\d(?<![\w\-]\d)\d{2}(?P<sep>[\- ])(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})(?![\w]|-\d)")
+_SSN_RE = re.compile(
+    r"\d(?<![\w\-]\d)\d{2}(?P<sep>[\- ])(?P<group>\d{2})(?P=sep)(?P<serial>\d{4})(?![\w]|-\d)"
+)
 
 
 def _find_ssn(text: str, out: list[Candidate]) -> None:
