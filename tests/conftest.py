@@ -133,3 +133,85 @@ def require_services() -> None:
     if os.environ.get("AIMS_REQUIRE_SERVICES", "") in {"1", "true", "yes"}:
         pytest.fail(f"AIMS_REQUIRE_SERVICES=1: {message}")
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks_unless_a_worker_runs(request: pytest.FixtureRequest):
+    """Tasks run inline by default, even when a broker is configured; a test that asks for `celery_worker`
+    sends them through Redis to the real worker instead."""
+    from aims.celery import app
+
+    eager = "celery_worker" not in request.fixturenames
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker process on Redis, connected to the test database."""
+    require_services()
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+    from django.db import connection
+
+    from aims.celery import app
+
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{host}:{port}/{db['NAME']}"
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "aims",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname=pytest@%h",
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        cwd=settings.BASE_DIR,
+    )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Use in a test that needs its tasks run by the real worker; the test's data is committed for it."""
+    return celery_worker_process
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.2) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -39,6 +40,8 @@ def organisation_edit(request: HttpRequest) -> HttpResponse:
             services.update_organisation_profile(user=request.user, reason=form.cleaned_data["reason"], **data)
         except ServiceError as exc:
             form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, "Organisation profile saved.")
             return redirect("governance:organisation")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from aims.core.exceptions import ServiceError
@@ -54,7 +56,14 @@ def _first_code(codes: Any) -> str:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ServiceError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status)
-    if isinstance(exc, Http404):
+    if isinstance(exc, DjangoValidationError):
+        # A model's full_clean() in a service: the same rule the form shows, reported against its field.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        from aims.core.api.parsers import RequestTooLarge
+
+        exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -73,12 +82,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(detail) if not isinstance(detail, dict | list) else "Request failed."
         response.data = error_body(_first_code(exc.get_codes()), message)
     return response
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "too_large"
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -105,6 +108,8 @@ def api_bad_request(request: HttpRequest, exception: Exception | None = None) ->
     from django.views.defaults import bad_request
 
     if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(error_body("too_large", "The request body is too large."), status=413)
         return JsonResponse(error_body("bad_request", "Bad request."), status=400)
     return bad_request(request, exception)
 
