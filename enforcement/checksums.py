@@ -17,6 +17,7 @@ __all__ = [
 ]
 
 # Verhoeff tables (dihedral group D5 multiplication and the permutation), as published by Verhoeff (1969).
+# Row i of the permutation table is row 1 applied i times; a test checks the literal against that rule.
 _VERHOEFF_D = (
     (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
     (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
@@ -34,8 +35,8 @@ _VERHOEFF_P = (
     (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
     (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
     (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 7, 8, 6, 0),
-    (4, 2, 8, 9, 5, 7, 0, 1, 3, 6),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
     (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
     (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )

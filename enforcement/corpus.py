@@ -116,11 +116,13 @@ _D = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 0, 6, 7, 8, 9, 5], [2, 3, 4, 
       [3, 4, 0, 1, 2, 8, 9, 5, 6, 7], [4, 0, 1, 2, 3, 9, 5, 6, 7, 8], [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
       [6, 5, 9, 8, 7, 1, 0, 4, 3, 2], [7, 6, 5, 9, 8, 2, 1, 0, 4, 3], [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
       [9, 8, 7, 6, 5, 4, 3, 2, 1, 0]]
-_P = [[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 5, 7, 6, 2, 8, 3, 0, 9, 4], [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
-      [8, 9, 1, 6, 0, 4, 3, 5, 2, 7], [9, 4, 5, 3, 1, 2, 7, 8, 6, 0], [4, 2, 8, 9, 5, 7, 0, 1, 3, 6],
-      [2, 7, 9, 3, 8, 0, 6, 4, 1, 5], [7, 0, 4, 6, 9, 1, 3, 2, 5, 8]]
 _INV = [0, 4, 3, 2, 1, 5, 6, 7, 8, 9]
 # fmt: on
+# Verhoeff's position permutations: row i is the base permutation applied i times. Derived here rather than
+# copied as a table, so a typo in the recognizer's literal table cannot be repeated in the corpus.
+_P = [list(range(10))]
+for _ in range(7):
+    _P.append([[1, 5, 7, 6, 2, 8, 3, 0, 9, 4][x] for x in _P[-1]])
 
 
 def _verhoeff_digit(payload: str) -> str:

@@ -48,8 +48,20 @@ def test_it_checks_the_spanish_nif_control_letter() -> None:
     assert not es_nif_valid("1234567Z")
 
 
+def test_the_verhoeff_permutation_table_follows_its_definition() -> None:
+    # Row i is row 1 applied i times. A literal table with a typo passes casual tests but fails real numbers.
+    from enforcement.checksums import _VERHOEFF_P
+
+    row = list(range(10))
+    for expected in _VERHOEFF_P:
+        assert list(expected) == row
+        row = [_VERHOEFF_P[1][x] for x in row]
+
+
 def test_it_applies_verhoeff_to_aadhaar() -> None:
-    assert verhoeff_valid("2363")
-    assert aadhaar_valid("234567890122")
+    # Published Verhoeff examples: 236 -> 3, 12345 -> 1, 142857 -> 0.
+    assert verhoeff_valid("2363") and verhoeff_valid("123451") and verhoeff_valid("1428570")
+    assert not verhoeff_valid("2364")
+    assert aadhaar_valid("234567890124")
     assert not aadhaar_valid("234567890123")
-    assert not aadhaar_valid("134567890122")  # Aadhaar never starts with 0 or 1
+    assert not aadhaar_valid("134567890124")  # Aadhaar never starts with 0 or 1

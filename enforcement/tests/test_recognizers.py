@@ -117,7 +117,7 @@ def test_it_finds_spanish_nif_with_the_right_letter() -> None:
 
 
 def test_it_finds_aadhaar_passing_verhoeff() -> None:
-    assert found("UID 2345 6789 0122") == [("2345 6789 0122", "IN_AADHAAR")]
+    assert found("UID 2345 6789 0124") == [("2345 6789 0124", "IN_AADHAAR")]
     assert found("UID 2345 6789 0123", "IN_AADHAAR") == []
 
 
