@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from controls import views
 
 app_name = "controls"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("frameworks/<slug:slug>/", views.framework_detail, name="framework-detail"),
+    path("requirements/", views.requirement_list, name="requirement-list"),
+    path("requirements/<int:pk>/", views.requirement_detail, name="requirement-detail"),
+    path("crosswalk/", views.crosswalk_list, name="crosswalk-list"),
+    path("crosswalk/export.csv", views.crosswalk_export, name="crosswalk-export"),
+]

@@ -1,0 +1,29 @@
+"""The admin shows the catalog and its history; it changes nothing (the loader is the only writer)."""
+
+from django.contrib import admin
+
+from aims.core.admin import GovernedAdmin
+from controls.models import CrosswalkLink, EnforcementMetric, Framework, Requirement
+
+
+@admin.register(Framework)
+class FrameworkAdmin(GovernedAdmin):
+    list_display = ["short_name", "slug", "kind", "version"]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(GovernedAdmin):
+    list_display = ["ref", "title", "framework", "kind", "status"]
+    list_filter = ["framework", "kind", "status"]
+    search_fields = ["ref", "title"]
+
+
+@admin.register(CrosswalkLink)
+class CrosswalkLinkAdmin(GovernedAdmin):
+    list_display = ["from_requirement", "to_requirement", "strength", "source", "inferred", "withdrawn"]
+    list_filter = ["strength", "source", "inferred", "withdrawn"]
+
+
+@admin.register(EnforcementMetric)
+class EnforcementMetricAdmin(GovernedAdmin):
+    list_display = ["code", "name", "window", "withdrawn"]

@@ -1,0 +1,76 @@
+"""One FilterSet per list, shared by the HTML catalog and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from controls.choices import LinkStrength, RequirementKind, RequirementStatus
+from controls.models import CrosswalkLink, Framework, Requirement
+
+# Long enough for any ref or phrase; longer input is refused with 400 rather than sent to the database.
+MAX_QUERY = 200
+# Ids beyond a 32-bit integer would overflow SQLite's driver and answer 500 instead of "no match".
+MAX_ID = 2**31 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class RequirementFilterSet(django_filters.FilterSet):
+    framework = django_filters.ModelChoiceFilter(
+        queryset=Framework.objects.all(), to_field_name="slug", empty_label="All frameworks"
+    )
+    kind = django_filters.ChoiceFilter(choices=RequirementKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=RequirementStatus.choices, empty_label="Any status")
+    q = django_filters.CharFilter(method="search", label="Search", max_length=MAX_QUERY)
+
+    class Meta:
+        model = Requirement
+        fields = ["framework", "kind", "status", "q"]
+
+    def search(self, queryset: QuerySet[Requirement], name: str, value: str) -> QuerySet[Requirement]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(ref__icontains=value)
+            | Q(title__icontains=value)
+            | Q(text__icontains=value)
+            | Q(guidance__icontains=value)
+        )
+
+
+class CrosswalkLinkFilterSet(django_filters.FilterSet):
+    requirement = IdFilter(method="either_side", label="Requirement id (either side)", min_value=1, max_value=MAX_ID)
+    framework = django_filters.ModelChoiceFilter(
+        queryset=Framework.objects.all(),
+        to_field_name="slug",
+        method="framework_either_side",
+        empty_label="All frameworks",
+        label="Framework (either side)",
+    )
+    from_framework = django_filters.ModelChoiceFilter(
+        field_name="from_requirement__framework", queryset=Framework.objects.all(), to_field_name="slug"
+    )
+    to_framework = django_filters.ModelChoiceFilter(
+        field_name="to_requirement__framework", queryset=Framework.objects.all(), to_field_name="slug"
+    )
+    strength = django_filters.ChoiceFilter(choices=LinkStrength.choices, empty_label="Any strength")
+    inferred = django_filters.BooleanFilter()
+    source = django_filters.CharFilter(max_length=40, label="Source (basis)")
+    withdrawn = django_filters.BooleanFilter()
+
+    class Meta:
+        model = CrosswalkLink
+        fields = ["requirement", "framework", "from_framework", "to_framework", "strength", "inferred", "source"]
+
+    def either_side(self, queryset: QuerySet[CrosswalkLink], name: str, value: int) -> QuerySet[CrosswalkLink]:
+        return queryset.filter(Q(from_requirement_id=value) | Q(to_requirement_id=value))
+
+    def framework_either_side(
+        self, queryset: QuerySet[CrosswalkLink], name: str, value: Framework
+    ) -> QuerySet[CrosswalkLink]:
+        return queryset.filter(Q(from_requirement__framework=value) | Q(to_requirement__framework=value))

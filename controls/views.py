@@ -1,0 +1,138 @@
+"""The catalog browser: frameworks, a framework's tree, a requirement with its crosswalk, search and the
+crosswalk list. Read-only: the catalog is written by `manage.py load_frameworks`."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from aims.core.csv import csv_response
+from aims.core.decorators import permission_required
+from controls import selectors
+from controls.filtersets import CrosswalkLinkFilterSet, RequirementFilterSet
+
+CATALOG = ("controls.view_framework", "controls.view_requirement")
+CROSSWALK = (*CATALOG, "controls.view_crosswalklink")
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@permission_required(*CATALOG)
+def index(request: HttpRequest) -> HttpResponse:
+    search = RequirementFilterSet(queryset=selectors.requirements_for(request.user))
+    return render(
+        request,
+        "controls/index.html",
+        {"frameworks": selectors.frameworks_for(request.user), "search": search},
+    )
+
+
+@permission_required(*CATALOG)
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_object_or_404(selectors.frameworks_for(request.user), slug=slug)
+    search = RequirementFilterSet(queryset=selectors.requirements_for(request.user))
+    search.form.initial["framework"] = framework.slug  # search within the framework shown, by default
+    return render(
+        request,
+        "controls/framework_detail.html",
+        {"framework": framework, "tree": selectors.framework_tree(framework, request.user), "search": search},
+    )
+
+
+@permission_required(*CATALOG)
+def requirement_list(request: HttpRequest) -> HttpResponse:
+    filterset = RequirementFilterSet(request.GET or None, queryset=selectors.requirements_for(request.user))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "controls/requirement_list.html",
+        {"filterset": filterset, "page": page, "query": _query_without_page(request)},
+        status=400 if filterset.errors else 200,
+    )
+
+
+@permission_required(*CATALOG)
+def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = get_object_or_404(selectors.requirement_detail(request.user), pk=pk)
+    crosswalk = (
+        selectors.crosswalk_of(requirement, request.user)
+        if request.user.has_perm("controls.view_crosswalklink")
+        else None
+    )
+    ancestors = []
+    node = requirement.parent
+    while node is not None:
+        ancestors.insert(0, node)
+        node = node.parent
+    return render(
+        request,
+        "controls/requirement_detail.html",
+        {
+            "requirement": requirement,
+            "ancestors": ancestors,
+            "children": requirement.children.all(),
+            "crosswalk": crosswalk,
+            "metrics": selectors.metrics_of(requirement, request.user),
+        },
+    )
+
+
+@permission_required(*CROSSWALK)
+def crosswalk_list(request: HttpRequest) -> HttpResponse:
+    filterset = CrosswalkLinkFilterSet(request.GET or None, queryset=selectors.links_for(request.user))
+    page = Paginator(filterset.qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "controls/crosswalk_list.html",
+        {"filterset": filterset, "page": page, "query": _query_without_page(request)},
+        status=400 if filterset.errors else 200,
+    )
+
+
+@permission_required(*CROSSWALK)
+def crosswalk_export(request: HttpRequest) -> HttpResponse:
+    filterset = CrosswalkLinkFilterSet(request.GET or None, queryset=selectors.links_for(request.user))
+    if filterset.errors:
+        return render(
+            request,
+            "controls/crosswalk_list.html",
+            {"filterset": filterset, "page": None, "query": ""},
+            status=400,
+        )
+    rows = (
+        (
+            link.from_requirement.framework.short_name,
+            link.from_requirement.ref,
+            link.from_requirement.title,
+            link.to_requirement.framework.short_name,
+            link.to_requirement.ref,
+            link.to_requirement.title,
+            link.reference,
+            link.strength,
+            link.source,
+            "yes" if link.inferred else "no",
+            "yes" if link.withdrawn else "no",
+            link.note,
+        )
+        for link in filterset.qs.iterator(chunk_size=500)
+    )
+    header = [
+        "from_framework",
+        "from_ref",
+        "from_title",
+        "to_framework",
+        "to_ref",
+        "to_title",
+        "reference",
+        "strength",
+        "source",
+        "inferred",
+        "withdrawn",
+        "note",
+    ]
+    return csv_response("crosswalk.csv", header, rows)

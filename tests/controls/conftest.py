@@ -1,0 +1,19 @@
+"""Fixtures of the controls tests: the catalog loaded from the project's data files."""
+
+from __future__ import annotations
+
+import pytest
+
+from controls import services
+from controls.loader import Catalog, parse_catalog
+
+
+@pytest.fixture(scope="session")
+def parsed_catalog() -> Catalog:
+    return parse_catalog()
+
+
+@pytest.fixture
+def catalog(db) -> services.LoadReport:
+    """The whole catalog, loaded the way `manage.py load_frameworks` loads it."""
+    return services.load_frameworks()
