@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from aims.accounts.api.views import MeView
 from aims.core.api import views as core_views
 from aims.core.api.docs import SchemaView, SwaggerView
+from evidence.api import ingest as evidence_ingest
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,6 +17,7 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/me/", MeView.as_view(), name="me"),
+    path("evidence/v1/events", evidence_ingest.events, name="evidence-ingest"),
     path("v1/decisions/<int:pk>/approve/", core_views.DecisionApproveView.as_view(), name="decision-approve"),
     path("v1/decisions/<int:pk>/reject/", core_views.DecisionRejectView.as_view(), name="decision-reject"),
     path("v1/decisions/<int:pk>/withdraw/", core_views.DecisionWithdrawView.as_view(), name="decision-withdraw"),

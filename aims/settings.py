@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "aims.governance",
     "registry",
     "controls",
+    "evidence",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A second connection for maintenance (dropping expired partitions) as the table owner, when production runs
+# the web role without that right (docs/evidence-store.md).
+DATABASE_MAINTENANCE_URL = env_str("DATABASE_MAINTENANCE_URL")
+if DATABASE_MAINTENANCE_URL:
+    DATABASES["maintenance"] = dj_database_url.parse(DATABASE_MAINTENANCE_URL)
+    DATABASES["maintenance"]["TEST"] = {"MIRROR": "default"}
+
+# --- Cache: rate limits must be shared by every web process, so Redis when there is one. ----------------
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}
+        if env_str("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Evidence (DESIGN.md, Evidence contract v1) ---------------------------------------------------------
+AIMS_EVIDENCE_RETENTION_DAYS = env_int("AIMS_EVIDENCE_RETENTION_DAYS", 400, minimum=183)
+AIMS_INGEST_MAX_EVENTS = env_int("AIMS_INGEST_MAX_EVENTS", 1000, minimum=1)
+AIMS_INGEST_MAX_BYTES = env_int("AIMS_INGEST_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+AIMS_INGEST_MAX_EVENT_BYTES = env_int("AIMS_INGEST_MAX_EVENT_BYTES", 64 * 1024, minimum=1024)
+AIMS_INGEST_MAX_BACKLOG = env_int("AIMS_INGEST_MAX_BACKLOG", 2000, minimum=1)
 
 # --- Authentication and sessions ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -325,6 +349,14 @@ CELERY_BEAT_SCHEDULE = {
     "end-expired-access": {
         "task": "aims.accounts.tasks.end_expired_access",
         "schedule": timedelta(minutes=15),
+    },
+    "evidence-sweep-pending-batches": {
+        "task": "evidence.tasks.sweep_pending_batches",
+        "schedule": timedelta(seconds=30),
+    },
+    "evidence-ensure-partitions": {
+        "task": "evidence.tasks.ensure_partitions",
+        "schedule": crontab(minute=17, hour="*/6"),
     },
     "clear-expired-sessions": {
         "task": "aims.accounts.tasks.clear_expired_sessions",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("aims.governance.urls")),
     path("register/", include("registry.urls")),
     path("controls/", include("controls.urls")),
+    path("evidence/", include("evidence.urls")),
     path("api/", include(("aims.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

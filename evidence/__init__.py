@@ -1,1 +1,1 @@
-"""Reserved for a later issue (see DESIGN.md, Layout)."""
+"""Live evidence from the enforcement layer: sources, ingestion, the hash-chained append-only event store."""

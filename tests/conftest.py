@@ -20,7 +20,7 @@ from aims.accounts.choices import Role
 from aims.accounts.models import ApiToken, User, hash_token
 from tests.factories import OrganisationProfileFactory, UserFactory
 
-PERSONAS = ["officer", "owner", "committee", "auditor", "expired_auditor", "outsider", "anonymous"]
+PERSONAS = ["officer", "owner", "committee", "auditor", "expired_auditor", "outsider", "anonymous", "ingestion"]
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Persona:
     name: str
     user: User | None
     token: str | None
+    scheme: str = "Token"
 
     def client(self) -> Client:
         client = Client()
@@ -38,7 +39,7 @@ class Persona:
     def api(self) -> APIClient:
         client = APIClient()
         if self.token is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"Token {self.token}")
+            client.credentials(HTTP_AUTHORIZATION=f"{self.scheme} {self.token}")
         return client
 
 
@@ -111,6 +112,26 @@ def anonymous(db) -> Persona:
 
 
 @pytest.fixture
+def evidence_source(db):
+    """A registered gateway deployment, owned by a governance officer."""
+    from evidence import services as evidence_services
+
+    owner = UserFactory(username="source-owner", roles=[Role.OFFICER])
+    return evidence_services.create_source(user=owner, name="litellm-prod", owner=owner, check_permission=False)
+
+
+@pytest.fixture
+def ingestion(evidence_source) -> Persona:
+    """The ingestion-token persona: a gateway holding its source's bearer token, and no user at all."""
+    from evidence import services as evidence_services
+
+    _, key = evidence_services.issue_source_token(
+        source=evidence_source, user=evidence_source.owner, check_permission=False
+    )
+    return Persona("ingestion", None, key, scheme="Bearer")
+
+
+@pytest.fixture
 def persona(request: pytest.FixtureRequest):
     """Indirect fixture: parametrize with a persona name to get that persona."""
     return request.getfixturevalue(request.param)
@@ -119,6 +140,19 @@ def persona(request: pytest.FixtureRequest):
 @pytest.fixture
 def profile(db):
     return OrganisationProfileFactory()
+
+
+def postgres_configured() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def require_postgres() -> None:
+    """Skip a PostgreSQL-only test (partitions, roles) on SQLite, or fail it when CI requires services."""
+    if postgres_configured():
+        return
+    if os.environ.get("AIMS_REQUIRE_SERVICES", "") in {"1", "true", "yes"}:
+        pytest.fail("AIMS_REQUIRE_SERVICES=1: needs DATABASE_URL (PostgreSQL)")
+    pytest.skip("needs DATABASE_URL (PostgreSQL)")
 
 
 def services_configured() -> bool:

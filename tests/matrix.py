@@ -34,7 +34,7 @@ class Row:
     def expected(self, persona: str) -> int:
         if persona in self.allowed:
             return self.allowed[persona]
-        if persona in {"anonymous", "expired_auditor"}:
+        if persona in {"anonymous", "expired_auditor", "ingestion"}:
             return 401 if self.api else 302
         return 403
 
@@ -59,7 +59,7 @@ ROWS: list[Row] = [
     Row("healthz", allowed=allowed_for(200)),
     Row(
         "accounts:login",
-        allowed={**allowed_for(302, [*ROLE_HOLDERS, "outsider"]), "anonymous": 200, "expired_auditor": 200},
+        allowed={**allowed_for(302, [*ROLE_HOLDERS, "outsider"]), "anonymous": 200, "expired_auditor": 200, "ingestion": 200},
     ),
     Row("accounts:logout", method="post", allowed=allowed_for(302)),
     Row("accounts:tokens", allowed=allowed_for(200, [*ROLE_HOLDERS, "outsider"])),

@@ -49,9 +49,12 @@ def test_every_route_has_a_row() -> None:
 
 
 @pytest.fixture
-def personas(officer, officer2, owner, committee, auditor, expired_auditor, outsider, anonymous) -> dict[str, Persona]:
+def personas(
+    officer, officer2, owner, committee, auditor, expired_auditor, outsider, anonymous, ingestion
+) -> dict[str, Persona]:
     OrganisationProfileFactory()
-    return {p.name: p for p in [officer, officer2, owner, committee, auditor, expired_auditor, outsider, anonymous]}
+    people = [officer, officer2, owner, committee, auditor, expired_auditor, outsider, anonymous, ingestion]
+    return {p.name: p for p in people}
 
 
 @pytest.mark.parametrize("persona_name", PERSONAS)

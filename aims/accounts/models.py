@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime
 
 from django.conf import settings
@@ -12,6 +10,9 @@ from django.db import models
 from django.utils import timezone
 
 from aims.core.querysets import RestrictedQuerySet
+from aims.core.tokens import generate_key, hash_token
+
+__all__ = ["TOKEN_PREFIX", "ApiToken", "User", "hash_token"]
 
 TOKEN_PREFIX = "aims_pat_"  # noqa: S105  a public marker of the token kind, not a secret
 
@@ -46,11 +47,6 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return sorted(self.groups.values_list("name", flat=True))
-
-
-def hash_token(key: str) -> str:
-    """Tokens carry 256 bits of randomness, so one SHA-256 is enough to make the stored value useless."""
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(RestrictedQuerySet):
@@ -91,7 +87,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def generate_key() -> str:
-        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+        return generate_key(TOKEN_PREFIX)
 
     def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

@@ -1,0 +1,35 @@
+"""Background work of the evidence app. Tasks take ids, refetch, and are safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import OperationalError
+
+from evidence import partitions, services
+
+
+@shared_task(
+    name="evidence.tasks.expand_batch",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=20,
+)
+def expand_batch(batch_id: str) -> int:
+    return services.expand_batch(batch_id)
+
+
+@shared_task(name="evidence.tasks.sweep_pending_batches")
+def sweep_pending_batches() -> int:
+    """Re-enqueue batches whose task was lost (a broker restart, a worker killed before it acked)."""
+    ids = services.stale_pending_batches(older_than=timedelta(seconds=60))
+    for batch_id in ids:
+        expand_batch.delay(batch_id)
+    return len(ids)
+
+
+@shared_task(name="evidence.tasks.ensure_partitions")
+def ensure_partitions() -> list[str]:
+    return partitions.ensure_partitions(months_ahead=3)
