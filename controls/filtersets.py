@@ -19,6 +19,16 @@ class IdFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
+def strict_boolean(**kwargs: object) -> django_filters.TypedChoiceFilter:
+    """Only "true" or "false": django-filter's BooleanFilter ignores anything else, silently widening the list."""
+    return django_filters.TypedChoiceFilter(
+        choices=[("", "Either"), ("true", "Yes"), ("false", "No")],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        **kwargs,
+    )
+
+
 class RequirementFilterSet(django_filters.FilterSet):
     framework = django_filters.ModelChoiceFilter(
         queryset=Framework.objects.all(), to_field_name="slug", empty_label="All frameworks"
@@ -59,9 +69,9 @@ class CrosswalkLinkFilterSet(django_filters.FilterSet):
         field_name="to_requirement__framework", queryset=Framework.objects.all(), to_field_name="slug"
     )
     strength = django_filters.ChoiceFilter(choices=LinkStrength.choices, empty_label="Any strength")
-    inferred = django_filters.BooleanFilter()
+    inferred = strict_boolean(label="Inferred")
     source = django_filters.CharFilter(max_length=40, label="Source (basis)")
-    withdrawn = django_filters.BooleanFilter()
+    withdrawn = strict_boolean(label="Withdrawn")
 
     class Meta:
         model = CrosswalkLink

@@ -14,9 +14,13 @@ from controls.models import CrosswalkLink, EnforcementMetric, Framework, Require
 def frameworks_for(user: Any) -> QuerySet[Framework]:
     """Frameworks with how many active requirements and Annex A-style controls each holds."""
     active = Q(requirements__status=RequirementStatus.ACTIVE)
-    return Framework.objects.restrict(user, "view").annotate(
-        requirement_count=Count("requirements", filter=active),
-        control_count=Count("requirements", filter=active & Q(requirements__kind=RequirementKind.CONTROL)),
+    return (
+        Framework.objects.restrict(user, "view")
+        .annotate(
+            requirement_count=Count("requirements", filter=active),
+            control_count=Count("requirements", filter=active & Q(requirements__kind=RequirementKind.CONTROL)),
+        )
+        .order_by("position", "slug")  # Meta.ordering is dropped from aggregate queries
     )
 
 
