@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from aims.core.admin import GovernedAdmin
-from controls.models import CrosswalkLink, EnforcementMetric, Framework, Requirement
+from controls.models import ControlImplementation, CrosswalkLink, EnforcementMetric, Framework, Requirement
 
 
 @admin.register(Framework)
@@ -27,3 +27,10 @@ class CrosswalkLinkAdmin(GovernedAdmin):
 @admin.register(EnforcementMetric)
 class EnforcementMetricAdmin(GovernedAdmin):
     list_display = ["code", "name", "window", "withdrawn"]
+
+
+@admin.register(ControlImplementation)
+class ControlImplementationAdmin(GovernedAdmin):
+    list_display = ["code", "name", "owner", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["code", "name"]

@@ -45,3 +45,13 @@ class EvidenceLevel(models.TextChoices):
     AUTOMATIC = "automatic", "Automatic"
     PARTIAL = "partial", "Partial"
     NONE = "none", "None"
+
+
+class ImplementationStatus(models.TextChoices):
+    """Where a control the organisation runs stands in its own life (not whether evidence shows it operating:
+    that is the control status of the SoA, computed from evidence)."""
+
+    PLANNED = "planned", "Planned"
+    IMPLEMENTING = "implementing", "Being implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+    RETIRED = "retired", "Retired"

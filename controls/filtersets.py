@@ -6,8 +6,9 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from controls.choices import LinkStrength, RequirementKind, RequirementStatus
-from controls.models import CrosswalkLink, Framework, Requirement
+from aims.accounts.models import User
+from controls.choices import ImplementationStatus, LinkStrength, RequirementKind, RequirementStatus
+from controls.models import ControlImplementation, CrosswalkLink, Framework, Requirement
 
 # Long enough for any ref or phrase; longer input is refused with 400 rather than sent to the database.
 MAX_QUERY = 200
@@ -84,3 +85,33 @@ class CrosswalkLinkFilterSet(django_filters.FilterSet):
         self, queryset: QuerySet[CrosswalkLink], name: str, value: Framework
     ) -> QuerySet[CrosswalkLink]:
         return queryset.filter(Q(from_requirement__framework=value) | Q(to_requirement__framework=value))
+
+
+class ImplementationFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ImplementationStatus.choices, empty_label="Any status")
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(is_active=True), to_field_name="username", empty_label="Anyone"
+    )
+    requirement = IdFilter(
+        field_name="requirement_links__requirement", label="Satisfies requirement id", min_value=1, max_value=MAX_ID
+    )
+    framework = django_filters.ModelChoiceFilter(
+        field_name="requirement_links__requirement__framework",
+        queryset=Framework.objects.all(),
+        to_field_name="slug",
+        empty_label="All frameworks",
+        distinct=True,
+    )
+    q = django_filters.CharFilter(method="search", label="Search", max_length=MAX_QUERY)
+
+    class Meta:
+        model = ControlImplementation
+        fields = ["status", "owner", "requirement", "framework", "q"]
+
+    def search(
+        self, queryset: QuerySet[ControlImplementation], name: str, value: str
+    ) -> QuerySet[ControlImplementation]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(description__icontains=value))

@@ -6,12 +6,20 @@ the history user (none: the data file is the author) and a reason naming the dat
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from aims.core.querysets import RestrictedQuerySet
-from controls.choices import EvidenceLevel, FrameworkKind, LinkStrength, RequirementKind, RequirementStatus
+from controls.choices import (
+    EvidenceLevel,
+    FrameworkKind,
+    ImplementationStatus,
+    LinkStrength,
+    RequirementKind,
+    RequirementStatus,
+)
 
 
 class Framework(models.Model):
@@ -181,3 +189,71 @@ class RequirementMetric(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric.code} evidences {self.requirement.ref}"
+
+
+class ControlImplementation(models.Model):
+    """A control the organisation actually runs: who owns it, how it is done, which requirements it satisfies.
+
+    ISO/IEC 42001 6.1.3 asks for the controls needed to treat AI risks, compared with Annex A; 8.1 asks that they
+    are implemented and controlled. A control may satisfy Annex A controls and, through them or directly,
+    requirements of other frameworks; one that satisfies no Annex A control is the organisation's own control
+    beyond Annex A. Governed: every change is kept in its history with who made it and why.
+    """
+
+    code = models.CharField(
+        max_length=40, unique=True, help_text="The organisation's own identifier for the control, e.g. CTL-LOG-01."
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField(max_length=8000, help_text="How the control is done: the activity, tool or rule.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_controls", help_text="Accountable."
+    )
+    status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.PLANNED
+    )
+    requirements = models.ManyToManyField(
+        Requirement, through="ImplementationRequirement", related_name="implementations", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [
+            # "Controls owned by me" and the owner filter of the list.
+            models.Index(fields=["owner", "status"], name="controls_impl_owner_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_custom(self) -> bool:
+        """The organisation's own control: it satisfies no Annex A control."""
+        return not self.requirements.filter(framework__slug="iso42001", kind=RequirementKind.CONTROL).exists()
+
+
+class ImplementationRequirement(models.Model):
+    """That a control implementation satisfies a requirement (ISO/IEC 42001 6.1.3: controls against Annex A)."""
+
+    implementation = models.ForeignKey(
+        ControlImplementation, on_delete=models.CASCADE, related_name="requirement_links"
+    )
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="implementation_links")
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["implementation", "requirement__framework__position", "requirement__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["implementation", "requirement"], name="controls_implementation_requirement_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.implementation.code} satisfies {self.requirement.ref}"

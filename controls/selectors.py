@@ -7,8 +7,16 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from aims.accounts.models import User
 from controls.choices import RequirementKind, RequirementStatus
-from controls.models import CrosswalkLink, EnforcementMetric, Framework, Requirement
+from controls.models import (
+    ControlImplementation,
+    CrosswalkLink,
+    EnforcementMetric,
+    Framework,
+    ImplementationRequirement,
+    Requirement,
+)
 
 
 def frameworks_for(user: Any) -> QuerySet[Framework]:
@@ -79,3 +87,46 @@ def requirement_detail(user: Any) -> QuerySet[Requirement]:
     return requirements_for(user).prefetch_related(
         Prefetch("children", queryset=Requirement.objects.order_by("position"))
     )
+
+
+def implementations_for(user: Any) -> QuerySet[ControlImplementation]:
+    return (
+        ControlImplementation.objects.restrict(user, "view")
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.select_related("framework").order_by("framework__position", "position"),
+            )
+        )
+    )
+
+
+def implementations_of(requirement: Requirement, user: Any) -> list[ControlImplementation]:
+    """The organisation's controls that satisfy this requirement."""
+    return list(implementations_for(user).filter(requirement_links__requirement=requirement))
+
+
+def owner_choices() -> QuerySet[User]:
+    """People who can own a control: active accounts holding a role."""
+    return User.objects.filter(is_active=True, groups__isnull=False).distinct().order_by("username")
+
+
+def implementation_history(implementation: ControlImplementation) -> list[dict[str, Any]]:
+    """Each change with who, when, why and a field-by-field diff; requirement pairings added or removed."""
+    rows: list[dict[str, Any]] = []
+    for record in implementation.history.select_related("history_user").order_by("-history_id"):
+        previous = record.prev_record
+        changes = []
+        if previous is not None:
+            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in record.diff_against(previous).changes]
+        rows.append({"record": record, "changes": changes, "date": record.history_date})
+    pairings = ImplementationRequirement.history.filter(implementation_id=implementation.pk).select_related(
+        "history_user"
+    )
+    for record in pairings:
+        requirement = Requirement.objects.filter(pk=record.requirement_id).select_related("framework").first()
+        verb = {"+": "added", "-": "removed"}.get(record.history_type, "changed")
+        rows.append({"record": record, "pairing": f"{verb}: {requirement}", "date": record.history_date})
+    rows.sort(key=lambda row: row["date"], reverse=True)
+    return rows

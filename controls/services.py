@@ -13,9 +13,18 @@ from typing import Any
 
 from django.db import models, transaction
 
-from controls.choices import RequirementStatus
+from aims.core.exceptions import NotAllowed, ServiceError
+from controls.choices import ImplementationStatus, RequirementStatus
 from controls.loader import DATA_DIR, Catalog, FrameworkSpec, parse_catalog
-from controls.models import CrosswalkLink, EnforcementMetric, Framework, Requirement, RequirementMetric
+from controls.models import (
+    ControlImplementation,
+    CrosswalkLink,
+    EnforcementMetric,
+    Framework,
+    ImplementationRequirement,
+    Requirement,
+    RequirementMetric,
+)
 
 
 @dataclass
@@ -227,3 +236,88 @@ def _load_links(
             link.withdrawn = True
             _save(link, reason=reason)
             report.count("withdrawn", "crosswalklink")
+
+
+# --- control implementations --------------------------------------------------------------------------------
+
+IMPLEMENTATION_FIELDS = ("code", "name", "description", "owner", "status")
+
+
+def _set_requirements(
+    implementation: ControlImplementation, requirements: list[Requirement], *, user: Any, reason: str
+) -> None:
+    """Make the implementation satisfy exactly these requirements; each added or removed pairing is history."""
+    wanted = {requirement.pk: requirement for requirement in requirements}
+    current = {link.requirement_id: link for link in implementation.requirement_links.all()}
+    newly_named = [wanted[pk] for pk in set(wanted) - set(current)]
+    withdrawn = [r.ref for r in newly_named if r.status == RequirementStatus.WITHDRAWN]
+    if withdrawn:
+        # An existing pairing with a now-withdrawn requirement may stay; a new one would point at nothing current.
+        raise ServiceError(
+            f"Withdrawn requirements cannot be chosen: {', '.join(sorted(withdrawn))}.",
+            fields={"requirements": ["Choose requirements of the current framework data."]},
+        )
+    for requirement in newly_named:
+        link = ImplementationRequirement(implementation=implementation, requirement=requirement)
+        link.full_clean()
+        link._history_user = user  # type: ignore[attr-defined]
+        link._change_reason = reason  # type: ignore[attr-defined]
+        link.save()
+    for pk in set(current) - set(wanted):
+        link = current[pk]
+        link._history_user = user  # type: ignore[attr-defined]
+        link._change_reason = reason  # type: ignore[attr-defined]
+        link.delete()
+
+
+@transaction.atomic
+def create_implementation(
+    *,
+    user: Any,
+    code: str,
+    name: str,
+    description: str,
+    owner: Any,
+    status: str = ImplementationStatus.PLANNED,
+    requirements: list[Requirement] | None = None,
+    reason: str = "",
+) -> ControlImplementation:
+    """Record a control the organisation runs; without requirements it is the organisation's own control."""
+    if not user.has_perm("controls.add_controlimplementation"):
+        raise NotAllowed("You may not add control implementations.")
+    implementation = ControlImplementation(code=code, name=name, description=description, owner=owner, status=status)
+    implementation.full_clean()
+    implementation._history_user = user  # type: ignore[attr-defined]
+    implementation._change_reason = reason or "Control implementation created"  # type: ignore[attr-defined]
+    implementation.save()
+    _set_requirements(implementation, list(requirements or []), user=user, reason=reason or "Requirements set")
+    return implementation
+
+
+@transaction.atomic
+def update_implementation(
+    *,
+    implementation: ControlImplementation,
+    user: Any,
+    reason: str = "",
+    requirements: list[Requirement] | None = None,
+    **fields: Any,
+) -> ControlImplementation:
+    """Change the fields given, and the requirements when given; an unchanged implementation is not saved."""
+    if not user.has_perm("controls.change_controlimplementation"):
+        raise NotAllowed("You may not change control implementations.")
+    unknown = set(fields) - set(IMPLEMENTATION_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    implementation = ControlImplementation.objects.select_for_update().get(pk=implementation.pk)
+    changed = [name for name, value in fields.items() if getattr(implementation, name) != value]
+    if changed:
+        for name in changed:
+            setattr(implementation, name, fields[name])
+        implementation.full_clean()
+        implementation._history_user = user  # type: ignore[attr-defined]
+        implementation._change_reason = reason or "Control implementation changed"  # type: ignore[attr-defined]
+        implementation.save()
+    if requirements is not None:
+        _set_requirements(implementation, list(requirements), user=user, reason=reason or "Requirements changed")
+    return implementation

@@ -1,16 +1,22 @@
-"""The catalog browser: frameworks, a framework's tree, a requirement with its crosswalk, search and the
-crosswalk list. Read-only: the catalog is written by `manage.py load_frameworks`."""
+"""The catalog browser (frameworks, a framework's tree, a requirement with its crosswalk, search, the crosswalk
+list), read-only because the catalog is written by `manage.py load_frameworks`; and the control implementations
+the organisation runs, written through the services."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from aims.core.csv import csv_response
 from aims.core.decorators import permission_required
-from controls import selectors
-from controls.filtersets import CrosswalkLinkFilterSet, RequirementFilterSet
+from aims.core.exceptions import ServiceError
+from controls import selectors, services
+from controls.filtersets import CrosswalkLinkFilterSet, ImplementationFilterSet, RequirementFilterSet
+from controls.forms import ImplementationForm
+from controls.models import ControlImplementation
 
 CATALOG = ("controls.view_framework", "controls.view_requirement")
 CROSSWALK = (*CATALOG, "controls.view_crosswalklink")
@@ -78,6 +84,7 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": requirement.children.all(),
             "crosswalk": crosswalk,
             "metrics": selectors.metrics_of(requirement, request.user),
+            "implementations": selectors.implementations_of(requirement, request.user),
         },
     )
 
@@ -136,3 +143,74 @@ def crosswalk_export(request: HttpRequest) -> HttpResponse:
         "note",
     ]
     return csv_response("crosswalk.csv", header, rows)
+
+
+# --- control implementations --------------------------------------------------------------------------------
+
+IMPLEMENTATIONS = ("controls.view_controlimplementation",)
+
+
+@permission_required(*IMPLEMENTATIONS)
+def implementation_list(request: HttpRequest) -> HttpResponse:
+    filterset = ImplementationFilterSet(request.GET or None, queryset=selectors.implementations_for(request.user))
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "controls/implementation_list.html",
+        {"filterset": filterset, "page": page, "query": _query_without_page(request)},
+        status=400 if filterset.errors else 200,
+    )
+
+
+@permission_required(*IMPLEMENTATIONS)
+def implementation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    implementation = get_object_or_404(selectors.implementations_for(request.user), pk=pk)
+    return render(
+        request,
+        "controls/implementation_detail.html",
+        {"implementation": implementation, "history": selectors.implementation_history(implementation)},
+    )
+
+
+def _implementation_form(request: HttpRequest, implementation: ControlImplementation | None) -> HttpResponse:
+    form = ImplementationForm(request.POST or None, instance=implementation)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.IMPLEMENTATION_FIELDS}
+        requirements = list(form.cleaned_data["requirements"])
+        try:
+            if implementation is None:
+                implementation = services.create_implementation(
+                    user=request.user, reason=form.cleaned_data["reason"], requirements=requirements, **data
+                )
+            else:
+                implementation = services.update_implementation(
+                    implementation=implementation,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    requirements=requirements,
+                    **data,
+                )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Control {implementation.code} saved.")
+            return redirect("controls:implementation-detail", pk=implementation.pk)
+    return render(
+        request,
+        "controls/implementation_form.html",
+        {"form": form, "implementation": implementation},
+        status=400 if form.errors else 200,
+    )
+
+
+@permission_required(*IMPLEMENTATIONS, "controls.add_controlimplementation")
+def implementation_create(request: HttpRequest) -> HttpResponse:
+    return _implementation_form(request, None)
+
+
+@permission_required(*IMPLEMENTATIONS, "controls.change_controlimplementation")
+def implementation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    implementation = get_object_or_404(selectors.implementations_for(request.user), pk=pk)
+    return _implementation_form(request, implementation)

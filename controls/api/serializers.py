@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from controls import selectors
-from controls.models import CrosswalkLink, EnforcementMetric, Framework, Requirement
+from controls.models import ControlImplementation, CrosswalkLink, EnforcementMetric, Framework, Requirement
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -122,3 +122,37 @@ class RequirementDetailSerializer(RequirementSerializer):
     @extend_schema_field(MetricSerializer(many=True))
     def get_metrics(self, obj: Requirement) -> list[dict[str, Any]]:
         return MetricSerializer(selectors.metrics_of(obj, self.context["request"].user), many=True).data
+
+
+class ImplementationSerializer(serializers.ModelSerializer):
+    """A control the organisation runs. `requirements` are requirement ids; `reason` is kept in the history."""
+
+    owner = serializers.PrimaryKeyRelatedField(queryset=selectors.owner_choices())
+    owner_username = serializers.CharField(source="owner.username", read_only=True)
+    requirements = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Requirement.objects.select_related("framework")
+    )
+    requirement_refs = RequirementRefSerializer(source="requirements", many=True, read_only=True)
+    is_custom = serializers.BooleanField(read_only=True)
+    reason = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=200, help_text="Kept in the history."
+    )
+
+    class Meta:
+        model = ControlImplementation
+        fields = [
+            "id",
+            "code",
+            "name",
+            "description",
+            "owner",
+            "owner_username",
+            "status",
+            "requirements",
+            "requirement_refs",
+            "is_custom",
+            "created_at",
+            "updated_at",
+            "reason",
+        ]
+        read_only_fields = ["created_at", "updated_at"]

@@ -8,5 +8,6 @@ router.include_format_suffixes = False
 router.register("frameworks", views.FrameworkViewSet, basename="framework")
 router.register("requirements", views.RequirementViewSet, basename="requirement")
 router.register("crosswalk", views.CrosswalkLinkViewSet, basename="crosswalk-link")
+router.register("implementations", views.ImplementationViewSet, basename="control-implementation")
 
 urlpatterns = router.urls

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import factory
 
-from controls.choices import FrameworkKind, LinkStrength, RequirementKind
-from controls.models import CrosswalkLink, Framework, Requirement
+from controls.choices import FrameworkKind, ImplementationStatus, LinkStrength, RequirementKind
+from controls.models import ControlImplementation, CrosswalkLink, Framework, Requirement
+from tests.factories import UserFactory
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -41,3 +42,14 @@ class CrosswalkLinkFactory(factory.django.DjangoModelFactory):
     source = "inferred"
     inferred = True
     reference = factory.LazyAttribute(lambda link: link.to_requirement.ref)
+
+
+class ControlImplementationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ControlImplementation
+
+    code = factory.Sequence(lambda n: f"CTL-{n:03d}")
+    name = factory.Sequence(lambda n: f"Control {n}")
+    description = "Done by the gateway on every request."
+    owner = factory.SubFactory(UserFactory)
+    status = ImplementationStatus.IMPLEMENTED
