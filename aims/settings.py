@@ -344,6 +344,11 @@ CELERY_TASK_TIME_LIMIT = env_int("AIMS_TASK_TIME_LIMIT", 900, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that enqueues must not hang on a broker outage: fail fast, and let the sweepers catch up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+AIMS_SWEEP_SECONDS = env_int("AIMS_SWEEP_SECONDS", 30, minimum=1)
+AIMS_SWEEP_AFTER_SECONDS = env_int("AIMS_SWEEP_AFTER_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "end-expired-access": {
@@ -352,7 +357,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "evidence-sweep-pending-batches": {
         "task": "evidence.tasks.sweep_pending_batches",
-        "schedule": timedelta(seconds=30),
+        "schedule": timedelta(seconds=env_int("AIMS_SWEEP_SECONDS", 30, minimum=1)),
     },
     "evidence-ensure-partitions": {
         "task": "evidence.tasks.ensure_partitions",

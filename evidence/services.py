@@ -152,8 +152,6 @@ def ingest(*, source: EvidenceSource, parsed: Parsed, received_at: datetime) -> 
 
     Only after the commit is the expansion task enqueued, so a 202 always means the batch is stored.
     """
-    from evidence.tasks import expand_batch
-
     duplicates = parsed.in_batch_duplicates
     with transaction.atomic():
         # The id exists before the row, so the claims can name the batch that is saved only if one is won.
@@ -167,8 +165,21 @@ def ingest(*, source: EvidenceSource, parsed: Parsed, received_at: datetime) -> 
         batch.payload = (b"[" + b",".join(items) + b"]").decode()
         batch.save(force_insert=True)
         batch_id = str(batch.id)
-        transaction.on_commit(lambda: expand_batch.delay(batch_id))
+        transaction.on_commit(lambda: enqueue_expansion(batch_id))
     return IngestResult(batch_id, len(items), duplicates, parsed.rejected)
+
+
+def enqueue_expansion(batch_id: str) -> None:
+    """Hand a committed batch to the worker. The batch is already durable, so a broker outage must not turn
+    the 202 into an error: the sweeper finds the batch and enqueues it once the broker is back."""
+    from evidence.tasks import expand_batch
+
+    try:
+        expand_batch.delay(batch_id)
+    except Exception:  # kombu and redis raise several unrelated types for "broker unreachable"
+        if getattr(expand_batch.app.conf, "task_always_eager", False):
+            raise  # inline expansion failing is a bug to see, not an outage to ride out
+        log.warning("evidence: could not enqueue batch %s; the sweeper will retry it", batch_id, exc_info=True)
 
 
 # --- expansion into the chain ------------------------------------------------------------------------------

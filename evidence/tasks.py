@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from evidence import partitions, services
@@ -24,7 +25,7 @@ def expand_batch(batch_id: str) -> int:
 @shared_task(name="evidence.tasks.sweep_pending_batches")
 def sweep_pending_batches() -> int:
     """Re-enqueue batches whose task was lost (a broker restart, a worker killed before it acked)."""
-    ids = services.stale_pending_batches(older_than=timedelta(seconds=60))
+    ids = services.stale_pending_batches(older_than=timedelta(seconds=settings.AIMS_SWEEP_AFTER_SECONDS))
     for batch_id in ids:
         expand_batch.delay(batch_id)
     return len(ids)

@@ -59,7 +59,12 @@ ROWS: list[Row] = [
     Row("healthz", allowed=allowed_for(200)),
     Row(
         "accounts:login",
-        allowed={**allowed_for(302, [*ROLE_HOLDERS, "outsider"]), "anonymous": 200, "expired_auditor": 200, "ingestion": 200},
+        allowed={
+            **allowed_for(302, [*ROLE_HOLDERS, "outsider"]),
+            "anonymous": 200,
+            "expired_auditor": 200,
+            "ingestion": 200,
+        },
     ),
     Row("accounts:logout", method="post", allowed=allowed_for(302)),
     Row("accounts:tokens", allowed=allowed_for(200, [*ROLE_HOLDERS, "outsider"])),

@@ -49,15 +49,19 @@ def _rate_limited(source_id: int, per_minute: int, count: int) -> int | None:
     now = time.time()
     window = int(now // 60)
     key = f"evidence:rate:{source_id}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
-        used = cache.incr(key, count)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, count, timeout=120)
-        used = count
-    if used > per_minute:
-        cache.decr(key, count)
-        return max(1, int(60 - now % 60))
+        cache.add(key, 0, timeout=120)
+        try:
+            used = cache.incr(key, count)
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, count, timeout=120)
+            used = count
+        if used > per_minute:
+            cache.decr(key, count)
+            return max(1, int(60 - now % 60))
+    except Exception:  # the shared cache (Redis) is down
+        # Refusing evidence because the counter is unreachable would lose more than it protects: fail open.
+        log.warning("evidence ingestion: rate limit not enforced, cache unavailable", exc_info=True)
     return None
 
 
