@@ -306,7 +306,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a field called kind or status; name each enum after its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "RequirementKindEnum": "controls.choices.RequirementKind",
+        "FrameworkKindEnum": "controls.choices.FrameworkKind",
+        "RequirementStatusEnum": "controls.choices.RequirementStatus",
+        "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
+        "DecisionStatusEnum": "aims.core.choices.DecisionStatus",
+        "DecisionKindEnum": "aims.core.choices.DecisionKind",
+    },
 }
 
 # --- History: the admin never reverts a governed record around the services. ------------------------------
