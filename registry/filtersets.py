@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from aims.accounts.models import User
 from registry.choices import (
@@ -24,6 +27,14 @@ from registry.models import AISystem, CatalogModel, Supplier, UseCase
 MAX_QUERY = 200
 # Ids beyond a 32-bit integer would overflow SQLite's driver and answer 500 instead of "no match".
 MAX_ID = 2**31 - 1
+
+
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(SystemStatus.values) + ")$"})
+class SystemStatusFilter(django_filters.ChoiceFilter):
+    """Described inline in the schema: a pattern, as a named enum would collide with the decisions' `status` enum."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=SystemStatus.choices, **kwargs)
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -60,7 +71,7 @@ class _Search(django_filters.FilterSet):
 
 class AISystemFilterSet(_Search):
     search_fields = ("name", "purpose", "business_unit", "owner__username", "owner__last_name")
-    status = django_filters.ChoiceFilter(choices=SystemStatus.choices, empty_label="Any status")
+    status = SystemStatusFilter(empty_label="Any status")
     risk_tier = django_filters.ChoiceFilter(choices=RiskTier.choices, empty_label="Any tier")
     lifecycle_stage = django_filters.ChoiceFilter(choices=LifecycleStage.choices, empty_label="Any stage")
     ai_role = django_filters.ChoiceFilter(choices=AIRole.choices, empty_label="Any role", label="AI role")

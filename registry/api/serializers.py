@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aims.accounts.models import User
-from aims.core.api.serializers import UserRefSerializer
+from aims.core.api.serializers import DecisionSerializer, UserRefSerializer
 from registry import classification
-from registry.choices import DataCategory, ModelApprovalStatus, PiiEntity, PiiOperator
+from registry.choices import DataCategory, ModelApprovalStatus, PiiEntity, PiiOperator, SystemStatus
 from registry.models import AISystem, CatalogModel, Supplier, SupplierAssessment, UseCase
 from registry.services import MODEL_FIELDS, SUPPLIER_FIELDS, SYSTEM_FIELDS, USE_CASE_FIELDS
+
+
+@extend_schema_field({"type": "string", "pattern": "^(" + "|".join(SystemStatus.values) + ")$"})
+class SystemStatusField(serializers.ChoiceField):
+    """The system's status as a pattern: a named enum would collide with the decisions' `status` enum."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=SystemStatus.choices, **kwargs)
 
 
 class SupplierAssessmentSerializer(serializers.ModelSerializer):
@@ -63,6 +72,7 @@ class UseCaseSerializer(serializers.ModelSerializer):
         # Uniqueness is checked by the service's full_clean(), reported against `key` in the same error shape.
         extra_kwargs = {"key": {"validators": []}}
 
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_models(self, obj: UseCase) -> list[str]:
         return sorted({m.gateway_name for m in CatalogModel.objects.approved().filter(use_cases=obj)})
 
@@ -79,6 +89,7 @@ class AISystemSerializer(serializers.ModelSerializer):
         slug_field="name", queryset=Supplier.objects.all(), many=True, required=False
     )
     use_cases = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
+    status = SystemStatusField(required=False)
     classified_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     reason = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=100)
 
@@ -179,6 +190,7 @@ class CatalogModelSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "updated_at"]
         validators: list = []  # (provider, gateway_name) uniqueness is checked by the service's full_clean()
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_approved_by(self, obj: CatalogModel) -> str | None:
         user = getattr(obj, "approved_by", None)
         if user is None and getattr(obj, "approved_by_id", None):
@@ -186,16 +198,33 @@ class CatalogModelSerializer(serializers.ModelSerializer):
         return user.username if user else None
 
 
+class MaterialChangeSerializer(serializers.Serializer):
+    """The AI systems whose purpose, tier or approved models changed: their impact assessment falls due."""
+
+    system_ids = serializers.ListField(child=serializers.IntegerField())
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class ClassifiedSystemSerializer(AISystemSerializer):
+    material_change = MaterialChangeSerializer(read_only=True)
+
+    class Meta(AISystemSerializer.Meta):
+        fields = [*AISystemSerializer.Meta.fields, "material_change"]
+
+
 class ModelDecisionResultSerializer(serializers.Serializer):
-    decision = serializers.DictField()
+    decision = DecisionSerializer()
     model = CatalogModelSerializer()
-    material_change = serializers.DictField()
+    material_change = MaterialChangeSerializer()
 
 
 __all__ = [
     "AISystemSerializer",
     "CatalogModelSerializer",
     "ClassificationSerializer",
+    "ClassifiedSystemSerializer",
+    "DecisionSerializer",
+    "MaterialChangeSerializer",
     "ModelDecisionResultSerializer",
     "SupplierAssessmentSerializer",
     "SupplierSerializer",

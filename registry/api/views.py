@@ -24,6 +24,8 @@ from registry.api.serializers import (
     AISystemSerializer,
     CatalogModelSerializer,
     ClassificationSerializer,
+    ClassifiedSystemSerializer,
+    ModelDecisionResultSerializer,
     SupplierAssessmentSerializer,
     SupplierSerializer,
     UseCaseSerializer,
@@ -186,7 +188,9 @@ class ClassifyView(_Operation):
     required_perms = ("registry.view_aisystem", "registry.change_aisystem")
 
     @extend_schema(
-        request=ClassificationSerializer, responses=AISystemSerializer, operation_id="registry_ai_systems_classify"
+        request=ClassificationSerializer,
+        responses=ClassifiedSystemSerializer,
+        operation_id="registry_ai_systems_classify",
     )
     def post(self, request: Request, pk: int) -> Response:
         self.check(request)
@@ -249,7 +253,9 @@ class _ModelDecision(_Operation):
 class ModelApproveView(_ModelDecision):
     """Approve the pending approval of a model (not as its requester). The model is approved from then on."""
 
-    @extend_schema(request=DecideSerializer, operation_id="registry_models_approve")
+    @extend_schema(
+        request=DecideSerializer, responses=ModelDecisionResultSerializer, operation_id="registry_models_approve"
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -259,7 +265,9 @@ class ModelRejectView(_ModelDecision):
 
     approve = False
 
-    @extend_schema(request=DecideSerializer, operation_id="registry_models_reject")
+    @extend_schema(
+        request=DecideSerializer, responses=ModelDecisionResultSerializer, operation_id="registry_models_reject"
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
