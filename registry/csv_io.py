@@ -262,6 +262,7 @@ def import_ai_systems(*, user: Any, data: bytes) -> ImportResult:
         current = existing.get(name)
         candidate = AISystem(pk=current.pk if current else None)
         if current:
+            candidate._state.adding = False  # an update: uniqueness is checked against the other rows
             for f in AISystem._meta.concrete_fields:
                 setattr(candidate, f.attname, getattr(current, f.attname))
         for key, value in fields.items():
@@ -351,6 +352,7 @@ def import_use_cases(*, user: Any, data: bytes) -> ImportResult:
         }
         candidate = UseCase(pk=current.pk if current else None, key=key, ai_system=system)
         if current:
+            candidate._state.adding = False
             for f in UseCase._meta.concrete_fields:
                 if f.name not in {"key", "ai_system"}:
                     setattr(candidate, f.attname, getattr(current, f.attname))
