@@ -306,3 +306,26 @@ def _gpai_notes(answers: Answers) -> list[str]:
             "copyright policy, training-content summary)."
         ]
     return []
+
+
+def describe(answers: Answers) -> list[str]:
+    """The answers that were given, one line each, as a person reads them beside the tier."""
+    ref = reference()
+    areas = {o.id: o.text for o in ref.annex_iii_areas}
+    lines = []
+    if answers.prohibited_practices:
+        lines.append("Art. 5 practices: " + ", ".join(answers.prohibited_practices))
+    if answers.annex_i_product:
+        third_party = "with" if answers.annex_i_third_party_assessment else "without"
+        lines.append(f"Annex I product or safety component, {third_party} third-party conformity assessment")
+    if answers.annex_iii_areas:
+        lines.append("Annex III: " + "; ".join(f"area {a} ({areas[a]})" for a in answers.annex_iii_areas))
+    if answers.art_6_3_exemption:
+        lines.append(f"Art. 6(3) exemption claimed: {EXEMPTION_CONDITIONS[answers.art_6_3_condition]}")
+    if answers.profiling:
+        lines.append("Profiles natural persons")
+    if answers.transparency_duties:
+        lines.append("Art. 50 duties: " + ", ".join(answers.transparency_duties))
+    if answers.gpai_model:
+        lines.append("General-purpose AI model" + (" with systemic risk" if answers.gpai_systemic_risk else ""))
+    return lines or ["No question answered yes."]

@@ -19,6 +19,7 @@ def ai_systems_for(user: Any, action: str = "view") -> QuerySet[AISystem]:
         AISystem.objects.restrict(user, action)
         .select_related("owner")
         .annotate(use_case_count=Count("use_cases", distinct=True))
+        .order_by("name")  # Meta.ordering does not apply to a grouped query
     )
 
 
@@ -31,8 +32,10 @@ def catalog_models_for(user: Any, action: str = "view") -> QuerySet[CatalogModel
 
 
 def suppliers_for(user: Any, action: str = "view") -> QuerySet[Supplier]:
-    return Supplier.objects.restrict(user, action).annotate(
-        system_count=Count("ai_systems", distinct=True), model_count=Count("models", distinct=True)
+    return (
+        Supplier.objects.restrict(user, action)
+        .annotate(system_count=Count("ai_systems", distinct=True), model_count=Count("models", distinct=True))
+        .order_by("name")  # Meta.ordering does not apply to a grouped query
     )
 
 

@@ -142,6 +142,9 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "system": system,
             "policies": policies,
+            "answers": classification.describe(classification.parse_answers(system.classification_answers))
+            if system.classified_at
+            else [],
             "can_change": selectors.can_change(request.user, system),
             "may_add_use_case": request.user.has_perm("registry.add_usecase")
             and selectors.can_change(request.user, system),

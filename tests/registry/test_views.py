@@ -301,3 +301,13 @@ def test_the_exports_follow_the_filters_and_defuse_formulas(auditor, own_system,
     SupplierFactory(name="Mistral AI")
     assert "Mistral AI" in _csv(client.get(reverse("registry:supplier-export")))
     assert client.get(reverse("registry:system-export"), {"risk_tier": "nope"}).status_code == 400
+
+
+def test_the_detail_page_shows_the_answers_that_led_to_the_tier(officer, own_system) -> None:
+    services.classify_ai_system(
+        system=own_system, user=officer.user, answers={"annex_iii_areas": ["5"], "profiling": True}
+    )
+    page = officer.client().get(reverse("registry:system-detail", kwargs={"pk": own_system.pk})).content.decode()
+    assert "Annex III: area 5 (Access to essential private and public services and benefits)" in page
+    assert "Profiles natural persons" in page
+    assert "High-risk under Art. 6(2)" in page
