@@ -231,3 +231,20 @@ __all__ = [
     "UseCaseSerializer",
     "UserRefSerializer",
 ]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One version of a register entry: who changed what, when and why, as a diff against the version before."""
+
+    history_id = serializers.IntegerField(source="record.history_id")
+    date = serializers.DateTimeField(source="record.history_date")
+    user = serializers.CharField(source="record.history_user.username", allow_null=True, default=None)
+    type = serializers.CharField(source="record.get_history_type_display")
+    reason = serializers.CharField(source="record.history_change_reason", allow_null=True)
+    changes = FieldChangeSerializer(many=True)

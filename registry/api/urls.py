@@ -23,5 +23,9 @@ urlpatterns = [
     path("models/<int:pk>/approve/", views.ModelApproveView.as_view(), name="registry-model-approve"),
     path("models/<int:pk>/reject/", views.ModelRejectView.as_view(), name="registry-model-reject"),
     path("suppliers/<int:pk>/assessments/", views.SupplierAssessView.as_view(), name="registry-supplier-assess"),
+    path("ai-systems/<int:pk>/history/", views.AISystemHistoryView.as_view(), name="registry-ai-system-history"),
+    path("use-cases/<slug:key>/history/", views.UseCaseHistoryView.as_view(), name="registry-use-case-history"),
+    path("models/<int:pk>/history/", views.CatalogModelHistoryView.as_view(), name="registry-model-history"),
+    path("suppliers/<int:pk>/history/", views.SupplierHistoryView.as_view(), name="registry-supplier-history"),
     *router.urls,
 ]

@@ -25,6 +25,7 @@ from registry.api.serializers import (
     CatalogModelSerializer,
     ClassificationSerializer,
     ClassifiedSystemSerializer,
+    HistoryEntrySerializer,
     ModelDecisionResultSerializer,
     SupplierAssessmentSerializer,
     SupplierSerializer,
@@ -270,6 +271,65 @@ class ModelRejectView(_ModelDecision):
     )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
+
+
+class _History(_Operation):
+    """The History tab of the pages, as data: every version with who, when, why and a field-by-field diff."""
+
+    lookup = "pk"
+
+    def entry(self, request: Request, value: Any) -> Any:
+        raise NotImplementedError
+
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        self.check(request)
+        obj = self.entry(request, kwargs[self.lookup])
+        return Response(HistoryEntrySerializer(selectors.history_of(obj), many=True).data)
+
+
+class AISystemHistoryView(_History):
+    required_perms = ("registry.view_aisystem",)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), operation_id="registry_ai_systems_history")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def entry(self, request: Request, value: Any) -> Any:
+        return get_object_or_404(selectors.ai_systems_for(request.user), pk=value)
+
+
+class UseCaseHistoryView(_History):
+    required_perms = ("registry.view_usecase",)
+    lookup = "key"
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), operation_id="registry_use_cases_history")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def entry(self, request: Request, value: Any) -> Any:
+        return get_object_or_404(selectors.use_cases_for(request.user), key=value)
+
+
+class CatalogModelHistoryView(_History):
+    required_perms = ("registry.view_catalogmodel",)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), operation_id="registry_models_history")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def entry(self, request: Request, value: Any) -> Any:
+        return get_object_or_404(selectors.catalog_models_for(request.user), pk=value)
+
+
+class SupplierHistoryView(_History):
+    required_perms = ("registry.view_supplier",)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), operation_id="registry_suppliers_history")
+    def get(self, request: Request, **kwargs: Any) -> Response:
+        return super().get(request, **kwargs)
+
+    def entry(self, request: Request, value: Any) -> Any:
+        return get_object_or_404(selectors.suppliers_for(request.user), pk=value)
 
 
 class SupplierAssessView(_Operation):

@@ -162,6 +162,10 @@ ROWS: list[Row] = [
         data=MINIMAL_ANSWERS,
         allowed={"officer": 200},
     ),
+    Row("api:registry-ai-system-history", api=True, kwargs=owners_system, allowed=READERS),
+    Row("api:registry-use-case-history", api=True, kwargs=owners_use_case, allowed=READERS),
+    Row("api:registry-model-history", api=True, kwargs=a_model, allowed=READERS),
+    Row("api:registry-supplier-history", api=True, kwargs=a_supplier, allowed=READERS),
     Row("api:registry-use-case-list", api=True, allowed=READERS),
     Row(
         "api:registry-use-case-list",

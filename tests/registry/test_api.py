@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from registry import services
 from registry.choices import ModelApprovalStatus, RiskTier
 from registry.models import AISystem, CatalogModel, UseCase
 from tests.registry.factories import AISystemFactory, CatalogModelFactory
@@ -233,3 +234,15 @@ def test_many_systems_paginate_with_a_count(auditor) -> None:
     AISystemFactory.create_batch(3)
     body = auditor.api().get(reverse("api:registry-ai-system-list"), {"page_size": 2}).json()
     assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+
+
+def test_the_history_of_an_entry_reads_as_a_diff(officer, auditor, own_system) -> None:
+    services.classify_ai_system(system=own_system, user=officer.user, answers={"transparency_duties": ["50(1)"]})
+    history = auditor.api().get(reverse("api:registry-ai-system-history", kwargs={"pk": own_system.pk})).json()
+    latest = history[0]
+    assert latest["user"] == "officer"
+    assert latest["reason"] == "Reclassified unclassified → limited"
+    assert {"field": "risk tier", "old": "Not classified yet", "new": "Limited risk (Art. 50 transparency)"} in latest[
+        "changes"
+    ]
+    assert history[-1]["type"] == "Created"
