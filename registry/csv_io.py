@@ -220,7 +220,7 @@ def _validation_messages(exc: ValidationError) -> list[str]:
 
 def import_ai_systems(*, user: Any, data: bytes) -> ImportResult:
     """Create or update AI systems by name from a CSV file; nothing is written if any row fails."""
-    services._require(user, "registry.add_aisystem", EDIT_ALL, message="You may not import AI systems.")
+    services.require_perms(user, "registry.add_aisystem", EDIT_ALL, message="You may not import AI systems.")
     rows, errors = _read(data, SYSTEM_COLUMNS, SYSTEM_EXPORT_ONLY, SYSTEM_REQUIRED)
     result = ImportResult(errors=errors)
     if errors:
@@ -314,7 +314,9 @@ def import_use_cases(*, user: Any, data: bytes) -> ImportResult:
 
     Owners may import use cases of their own systems only; a row for another system is an error of its row.
     """
-    services._require(user, "registry.add_usecase", "registry.change_usecase", message="You may not import use cases.")
+    services.require_perms(
+        user, "registry.add_usecase", "registry.change_usecase", message="You may not import use cases."
+    )
     rows, errors = _read(data, USE_CASE_COLUMNS, USE_CASE_EXPORT_ONLY, USE_CASE_REQUIRED)
     result = ImportResult(errors=errors)
     if errors:

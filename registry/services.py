@@ -83,7 +83,7 @@ class Change(Generic[T]):
 # --- helpers --------------------------------------------------------------------------------------------------
 
 
-def _require(user: Any, *perms: str, message: str) -> None:
+def require_perms(user: Any, *perms: str, message: str) -> None:
     if not (user and user.is_authenticated and user.has_perms(perms)):
         raise NotAllowed(message)
 
@@ -114,7 +114,7 @@ def _may_change_system(user: Any, system: AISystem) -> bool:
 
 @transaction.atomic
 def create_supplier(*, user: Any, reason: str = "", **fields: Any) -> Supplier:
-    _require(user, "registry.add_supplier", message="You may not add suppliers.")
+    require_perms(user, "registry.add_supplier", message="You may not add suppliers.")
     _check_fields(fields, SUPPLIER_FIELDS)
     supplier = Supplier(**fields)
     _save(supplier, user=user, reason=reason or "Supplier added")
@@ -123,7 +123,7 @@ def create_supplier(*, user: Any, reason: str = "", **fields: Any) -> Supplier:
 
 @transaction.atomic
 def update_supplier(*, supplier: Supplier, user: Any, reason: str = "", **fields: Any) -> Supplier:
-    _require(user, "registry.change_supplier", message="You may not change suppliers.")
+    require_perms(user, "registry.change_supplier", message="You may not change suppliers.")
     _check_fields(fields, SUPPLIER_FIELDS)
     supplier = Supplier.objects.select_for_update().get(pk=supplier.pk)
     for name, value in fields.items():
@@ -144,7 +144,7 @@ def record_assessment(
     notes: str = "",
 ) -> SupplierAssessment:
     """Record a supplier assessment; the assessor defaults to the person recording it."""
-    _require(user, "registry.add_supplierassessment", message="You may not record supplier assessments.")
+    require_perms(user, "registry.add_supplierassessment", message="You may not record supplier assessments.")
     assessment = SupplierAssessment(
         supplier=supplier,
         assessed_on=assessed_on,
@@ -164,7 +164,7 @@ def record_assessment(
 def create_ai_system(
     *, user: Any, reason: str = "", suppliers: Iterable[Supplier] | None = None, **fields: Any
 ) -> AISystem:
-    _require(user, "registry.add_aisystem", EDIT_ALL, message="You may not register AI systems.")
+    require_perms(user, "registry.add_aisystem", EDIT_ALL, message="You may not register AI systems.")
     _check_fields(fields, SYSTEM_FIELDS)
     system = AISystem(**fields)
     _save(system, user=user, reason=reason or "AI system registered")
@@ -178,7 +178,7 @@ def update_ai_system(
     *, system: AISystem, user: Any, reason: str = "", suppliers: Iterable[Supplier] | None = None, **fields: Any
 ) -> Change[AISystem]:
     """Change an AI system. Owners may change only their own, and cannot hand it to someone else."""
-    _require(user, "registry.change_aisystem", message="You may not change AI systems.")
+    require_perms(user, "registry.change_aisystem", message="You may not change AI systems.")
     _check_fields(fields, SYSTEM_FIELDS)
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     if not _may_change_system(user, system):
@@ -204,7 +204,7 @@ def classify_ai_system(*, system: AISystem, user: Any, answers: dict[str, Any], 
 
     Answering again reclassifies: the history keeps each set of answers with the tier it gave.
     """
-    _require(user, "registry.change_aisystem", message="You may not classify AI systems.")
+    require_perms(user, "registry.change_aisystem", message="You may not classify AI systems.")
     system = AISystem.objects.select_for_update().get(pk=system.pk)
     if not _may_change_system(user, system):
         raise NotAllowed("You may classify only the AI systems you own.")
@@ -238,7 +238,7 @@ def classify_ai_system(*, system: AISystem, user: Any, answers: dict[str, Any], 
 
 @transaction.atomic
 def create_use_case(*, ai_system: AISystem, user: Any, key: str, reason: str = "", **fields: Any) -> UseCase:
-    _require(user, "registry.add_usecase", message="You may not add use cases.")
+    require_perms(user, "registry.add_usecase", message="You may not add use cases.")
     _check_fields(fields, USE_CASE_FIELDS)
     if not _may_change_system(user, ai_system):
         raise NotAllowed("You may add use cases only to the AI systems you own.")
@@ -250,7 +250,7 @@ def create_use_case(*, ai_system: AISystem, user: Any, key: str, reason: str = "
 @transaction.atomic
 def update_use_case(*, use_case: UseCase, user: Any, reason: str = "", **fields: Any) -> UseCase:
     """Change a use case. Its key and its system stay: gateways and evidence refer to the key."""
-    _require(user, "registry.change_usecase", message="You may not change use cases.")
+    require_perms(user, "registry.change_usecase", message="You may not change use cases.")
     _check_fields(fields, USE_CASE_FIELDS)
     use_case = UseCase.objects.select_for_update().get(pk=use_case.pk)
     if not UseCase.objects.restrict(user, "change").filter(pk=use_case.pk).exists():
@@ -274,7 +274,7 @@ def create_catalog_model(
     *, user: Any, reason: str = "", use_cases: Iterable[UseCase] | None = None, **fields: Any
 ) -> CatalogModel:
     """Add a model to the catalog. It starts unapproved, so it reaches no allow-list until approved."""
-    _require(user, "registry.add_catalogmodel", message="You may not add catalog models.")
+    require_perms(user, "registry.add_catalogmodel", message="You may not add catalog models.")
     _check_fields(fields, MODEL_FIELDS)
     model = CatalogModel(**fields)
     _save(model, user=user, reason=reason or "Model added to the catalog")
@@ -289,7 +289,7 @@ def update_catalog_model(
 ) -> Change[CatalogModel]:
     """Change a catalog model. A change to what was approved (provider, gateway name, version, region) raises
     the spec revision, so the approval no longer matches and the model leaves every allow-list."""
-    _require(user, "registry.change_catalogmodel", message="You may not change catalog models.")
+    require_perms(user, "registry.change_catalogmodel", message="You may not change catalog models.")
     _check_fields(fields, MODEL_FIELDS)
     model = CatalogModel.objects.select_for_update().get(pk=model.pk)
     was_approved = model.is_approved
@@ -318,7 +318,7 @@ def update_catalog_model(
 @transaction.atomic
 def request_model_approval(*, model: CatalogModel, user: Any, note: str = "") -> Decision:
     """Ask the committee to approve this model as it is now (four eyes: the requester cannot decide)."""
-    _require(user, "registry.view_catalogmodel", message="You may not request model approvals.")
+    require_perms(user, "registry.view_catalogmodel", message="You may not request model approvals.")
     model = CatalogModel.objects.with_approval().get(pk=model.pk)
     if model.approval_status == ModelApprovalStatus.APPROVED:
         raise Conflict("This model is already approved as it is.")

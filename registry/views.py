@@ -347,10 +347,9 @@ def usecase_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 @permission_required(VIEW_MODELS)
 def model_list(request: HttpRequest) -> HttpResponse:
-    response = _list(
+    return _list(
         request, CatalogModelFilterSet, selectors.catalog_models_for(request.user), "registry/model_list.html"
     )
-    return response
 
 
 @permission_required(VIEW_MODELS)
