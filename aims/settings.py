@@ -192,6 +192,8 @@ AIMS_INGEST_MAX_EVENTS = env_int("AIMS_INGEST_MAX_EVENTS", 1000, minimum=1)
 AIMS_INGEST_MAX_BYTES = env_int("AIMS_INGEST_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 AIMS_INGEST_MAX_EVENT_BYTES = env_int("AIMS_INGEST_MAX_EVENT_BYTES", 64 * 1024, minimum=1024)
 AIMS_INGEST_MAX_BACKLOG = env_int("AIMS_INGEST_MAX_BACKLOG", 2000, minimum=1)
+# Only bench_ingest sets this, for the server it starts itself (evidence/api/naive.py).
+AIMS_BENCH_ENDPOINTS = env_bool("AIMS_BENCH_ENDPOINTS", False)
 
 # --- Authentication and sessions ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -314,6 +316,7 @@ SPECTACULAR_SETTINGS = {
         "ImplementationStatusEnum": "controls.choices.ImplementationStatus",
         "DecisionStatusEnum": "aims.core.choices.DecisionStatus",
         "DecisionKindEnum": "aims.core.choices.DecisionKind",
+        "SystemStatusEnum": "registry.choices.SystemStatus",
     },
 }
 

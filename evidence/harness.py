@@ -149,8 +149,8 @@ class Stack:
         # Sources need an owner; a fresh database has no user yet.
         self.manage("shell", "-c", OWNER_SNIPPET)
 
-    def create_source(self, name: str) -> str:
-        result = self.manage("create_evidence_source", name)
+    def create_source(self, name: str, rate_per_minute: int = 120_000) -> str:
+        result = self.manage("create_evidence_source", name, "--rate", str(rate_per_minute))
         return result.stdout.strip().splitlines()[-1]
 
     def start_web(self) -> None:

@@ -130,7 +130,7 @@ RAW_TEXT_KEYS = frozenset(
     }
 )
 MAX_ATTRIBUTE_STRING = 512  # a longer free-text value in attributes is treated as smuggled content
-_NUL_ESCAPE = re.compile(rb"(\\+)u0000", re.IGNORECASE)
+_NUL_ESCAPE = re.compile(rb"(\\+)u0000")  # JSON has only the lower-case \u escape
 
 
 class BodyError(Exception):
@@ -205,6 +205,8 @@ def split_items(body: bytes, *, ndjson: bool, limits: Limits) -> list[bytes]:
 def _has_nul(raw: bytes) -> bool:
     if b"\x00" in raw:
         return True
+    if b"\\u0000" not in raw:  # the usual case, settled by one C-speed scan
+        return False
     # "\u0000" is a NUL only when its backslash is not itself escaped (an odd run of backslashes).
     return any(len(match.group(1)) % 2 == 1 for match in _NUL_ESCAPE.finditer(raw))
 

@@ -40,13 +40,16 @@ class EvidenceSource(models.Model):
     name = models.SlugField(max_length=100, unique=True, help_text="Stable name; it is part of every hash.")
     description = models.CharField(max_length=300, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_sources")
+    use_cases = models.ManyToManyField(
+        "registry.UseCase", blank=True, related_name="evidence_sources", help_text="The use cases it enforces."
+    )
     heartbeat_seconds = models.PositiveIntegerField(default=300)
     rate_limit_per_minute = models.PositiveIntegerField(default=120_000)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EvidenceSourceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[use_cases])
 
     class Meta:
         ordering = ["name"]

@@ -264,3 +264,12 @@ def test_heartbeats_and_sequence_holes_are_tracked_per_node(ingestion, evidence_
     post(ingestion.api(), [decision(producer_seq=3), decision(producer_seq=4)])
     node.refresh_from_db()
     assert node.sequence_holes == 0
+
+
+def test_a_registered_use_case_key_is_known(ingestion, evidence_source) -> None:
+    from tests.registry.factories import UseCaseFactory
+
+    UseCaseFactory(key="support-chat")
+    post(ingestion.api(), [decision(use_case="support-chat"), decision(use_case="ghost")])
+    known = dict(Event.objects.filter(source=evidence_source).values_list("use_case", "use_case_known"))
+    assert known == {"support-chat": True, "ghost": False}

@@ -101,3 +101,24 @@ def test_create_evidence_source_rejects_a_bad_name_or_owner(officer) -> None:
         call_command("create_evidence_source", "Bad Name", "--owner", "officer", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="No user"):
         call_command("create_evidence_source", "gw", "--owner", "nobody", stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_source_names_the_use_cases_it_serves_and_keeps_them_in_history(officer) -> None:
+    from tests.registry.factories import UseCaseFactory
+
+    chat, scoring = UseCaseFactory(key="support-chat"), UseCaseFactory(key="credit-scoring")
+    response = officer.client().post(
+        reverse("evidence:source-create"),
+        {
+            "name": "gw-uc",
+            "owner": officer.user.pk,
+            "heartbeat_seconds": 60,
+            "rate_limit_per_minute": 1000,
+            "use_cases": [chat.pk, scoring.pk],
+        },
+    )
+    assert response.status_code == 200
+    source = EvidenceSource.objects.get(name="gw-uc")
+    assert set(source.use_cases.values_list("key", flat=True)) == {"support-chat", "credit-scoring"}
+    page = officer.client().get(reverse("evidence:source-detail", kwargs={"name": "gw-uc"}))
+    assert "credit-scoring" in page.content.decode()
