@@ -1,5 +1,6 @@
 """Every API route, under /api/. Apps add their routers here."""
 
+from django.conf import settings
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
@@ -25,4 +26,13 @@ urlpatterns = [
     path("v1/aims/", include("aims.governance.api.urls")),
     path("v1/registry/", include("registry.api.urls")),
     path("v1/controls/", include("controls.api.urls")),
+    path("v1/risks/", include("risks.api.urls")),
+    path("v1/policies/", include("policies.api.urls")),
+    path("enforcement/v1/", include("policies.api.enforcement_urls")),
 ]
+
+if settings.AIMS_BENCH_ENDPOINTS:
+    # Only the ingestion benchmark's own server turns this on: the naive path it measures against.
+    from evidence.api.naive import NaiveIngestView
+
+    urlpatterns.append(path("evidence/bench/naive-events", NaiveIngestView.as_view(), name="evidence-bench-naive"))

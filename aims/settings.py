@@ -113,10 +113,14 @@ INSTALLED_APPS = [
     "csp",
     "aims.core",
     "aims.accounts",
-    "aims.governance",
+    # Domain apps in dependency order (DESIGN.md): demo data is seeded in this order too.
     "registry",
     "controls",
+    "risks",
     "evidence",
+    "policies",
+    # The management system reads everything, so it comes last.
+    "aims.governance",
 ]
 
 MIDDLEWARE = [

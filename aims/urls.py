@@ -18,7 +18,9 @@ urlpatterns = [
     path("", include("aims.governance.urls")),
     path("register/", include("registry.urls")),
     path("controls/", include("controls.urls")),
+    path("risks/", include("risks.urls")),
     path("evidence/", include("evidence.urls")),
+    path("policies/", include("policies.urls")),
     path("api/", include(("aims.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,1 @@
-"""Reserved for a later issue (see DESIGN.md, Layout)."""
+"""Policy bundles compiled from the register and controls, approved, versioned and served to gateways."""

@@ -1,0 +1,27 @@
+"""Models of the evidence app, one module per concern."""
+
+from evidence.models.store import (
+    SOURCE_TOKEN_PREFIX,
+    ZERO_HASH,
+    ChainHead,
+    DedupeKey,
+    Event,
+    EvidenceSource,
+    IngestBatch,
+    SourceDay,
+    SourceNode,
+    SourceToken,
+)
+
+__all__ = [
+    "SOURCE_TOKEN_PREFIX",
+    "ZERO_HASH",
+    "ChainHead",
+    "DedupeKey",
+    "Event",
+    "EvidenceSource",
+    "IngestBatch",
+    "SourceDay",
+    "SourceNode",
+    "SourceToken",
+]
