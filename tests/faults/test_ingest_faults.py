@@ -206,3 +206,17 @@ def test_the_web_process_killed_mid_request(stack: Stack) -> None:
         answered.update(e["event_id"] for e in batch)
     assert any("error" in outcome for outcome in outcomes), f"no request was cut off: {outcomes}"
     assert_exactly_once(stack, "fault-kill-web", answered)
+
+
+def test_an_unreachable_database_answers_503_with_retry_after() -> None:
+    """gunicorn pointed at a port where no PostgreSQL listens: the gateway is told to come back later."""
+    from evidence.harness import free_port
+
+    with Stack(database_url=f"postgres://postgres@127.0.0.1:{free_port()}/nowhere", web_workers=1) as down:
+        down.start_web(wait_healthy=False)
+        status, answer = down.ingest("aims_src_anything", body(events(2, "down")))
+        assert status == 503
+        assert answer["error"]["code"] == "unavailable"
+        assert int(down.last_headers["Retry-After"]) > 0
+        health, _ = down.request("GET", "/healthz")
+        assert health == 503
