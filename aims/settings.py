@@ -395,7 +395,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("AIMS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One line per succeeded task drowns what matters; failures are still logged at ERROR.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }
 
 # Services needed by tests that exercise the real stack; see tests/conftest.py.
