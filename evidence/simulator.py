@@ -27,6 +27,10 @@ from evidence import ingest, partitions, services
 from evidence.models import EvidenceSource
 
 BATCH = 500
+# The rule ids the policy compiler gives its rules (policies/compiler.py; a test keeps the two in step). Evidence
+# sits below policies, so it names them rather than importing them.
+RULE_MODEL = "R-MODEL"
+RULE_PII = "R-PII"
 ENTITY_WEIGHTS = {"EMAIL_ADDRESS": 5, "PHONE_NUMBER": 3, "PERSON": 0, "IBAN_CODE": 2, "CREDIT_CARD": 1}
 
 
@@ -92,16 +96,20 @@ def register_profiles() -> list[UseCaseProfile]:
 
 
 def current_policy() -> tuple[str, str]:
-    """(bundle name, revision) of the approved policy bundle, or a placeholder before policies exist."""
+    """(bundle name, revision) of the published policy bundle, or a placeholder when none is published.
+
+    Read through the app registry, like the register's use cases: evidence does not import the policies app.
+    """
     try:
         bundle_model = apps.get_model("policies", "PolicyBundle")
     except LookupError:
         return "unpublished", "f" * 64
-    current = getattr(bundle_model.objects, "current", None)
-    bundle = current() if callable(current) else None
+    from importlib import import_module
+
+    bundle = import_module(f"{bundle_model._meta.app_config.name}.selectors").current_bundle()
     if bundle is None:
         return "unpublished", "f" * 64
-    return getattr(bundle, "name", "bundle"), getattr(bundle, "revision", "f" * 64)
+    return bundle.name, bundle.revision
 
 
 def _event_id(seed: int, *parts: object) -> str:
@@ -119,25 +127,25 @@ def _decision(plan: Plan, rng: random.Random, source: str, node: str, seq: int, 
     model = rng.choice(uc.allowed_models)
     revision = plan.revision
     fail_mode = uc.fail_mode
-    decision, reasons, rule_ids = "allow", [], ["model.allowlist"]
+    decision, reasons, rule_ids = "allow", [], [RULE_MODEL]
     counts: dict[str, int] = {}
     executed = bool(uc.pii) or uc.redaction_required
     roll = rng.random()
     if roll < 0.04:
         decision, model = "block", rng.choice(["gpt-4-unreviewed", "llama-3-70b-community"])
-        reasons = [{"code": "model_not_allowed", "rule_id": "model.allowlist"}]
+        reasons = [{"code": "model_not_allowed", "rule_id": RULE_MODEL}]
     elif roll < 0.07 and uc.pii:
         decision = "block"
         entity = rng.choice(sorted(uc.pii))
         counts = {entity: 1}
-        reasons = [{"code": "pii_blocked", "rule_id": "pii.block"}]
-        rule_ids.append("pii.block")
+        reasons = [{"code": "pii_blocked", "rule_id": RULE_PII}]
+        rule_ids.append(RULE_PII)
     elif roll < 0.45 and uc.pii:
         decision = "redact"
         entity = rng.choice(sorted(uc.pii))
         counts = {entity: rng.randint(1, 3)}
-        reasons = [{"code": "pii_redacted", "rule_id": "pii.redact"}]
-        rule_ids.append("pii.redact")
+        reasons = [{"code": "pii_redacted", "rule_id": RULE_PII}]
+        rule_ids.append(RULE_PII)
     if days_before_end == scenario.unapproved_day and n % 97 == 0:
         model, decision, reasons = scenario.unapproved_model, "allow", []  # let through: the check must catch it
     if days_before_end == scenario.redaction_skipped_day and uc.redaction_required and n % 13 == 0:

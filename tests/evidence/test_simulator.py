@@ -81,3 +81,9 @@ def test_running_it_again_stores_nothing_twice(traffic, evidence_source) -> None
 def test_the_command_needs_a_source_and_a_register(db) -> None:
     with pytest.raises(CommandError, match="No active evidence source"):
         call_command("simulate_traffic", "--events", "10", "--days", "1", stdout=StringIO())
+
+
+def test_the_simulators_rule_ids_are_the_policy_compilers() -> None:
+    from policies import compiler
+
+    assert (simulator.RULE_MODEL, simulator.RULE_PII) == (compiler.RULE_MODEL, compiler.RULE_PII)
