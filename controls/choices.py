@@ -55,3 +55,20 @@ class ImplementationStatus(models.TextChoices):
     IMPLEMENTING = "implementing", "Being implemented"
     IMPLEMENTED = "implemented", "Implemented"
     RETIRED = "retired", "Retired"
+
+
+class ControlStatus(models.TextChoices):
+    """Whether evidence shows a control operating (DESIGN.md, Control status); computed, never typed in."""
+
+    OPERATING = "operating", "Operating"
+    FAILING = "failing", "Failing"
+    STALE = "stale", "Stale"
+    NOT_EVIDENCED = "not_evidenced", "Not evidenced"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class CheckOutcome(models.TextChoices):
+    """The outcome of one dated control check result."""
+
+    PASS = "pass", "Pass"
+    FAIL = "fail", "Fail"

@@ -11,8 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from aims.core.models import Decision
 from aims.core.querysets import RestrictedQuerySet
 from controls.choices import (
+    CheckOutcome,
     EvidenceLevel,
     FrameworkKind,
     ImplementationStatus,
@@ -214,11 +216,14 @@ class ControlImplementation(models.Model):
     requirements = models.ManyToManyField(
         Requirement, through="ImplementationRequirement", related_name="implementations", blank=True
     )
+    # What the control covers (ISO/IEC 42001 4.3 scope, 8.1): the AI systems and use cases of the register.
+    ai_systems = models.ManyToManyField("registry.AISystem", blank=True, related_name="control_implementations")
+    use_cases = models.ManyToManyField("registry.UseCase", blank=True, related_name="control_implementations")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[ai_systems, use_cases])
 
     class Meta:
         ordering = ["code"]
@@ -257,3 +262,160 @@ class ImplementationRequirement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.implementation.code} satisfies {self.requirement.ref}"
+
+
+class SoAEntry(models.Model):
+    """One row of the draft Statement of Applicability (ISO/IEC 42001 6.1.3 d): an Annex A control, or a control
+    the organisation added beyond Annex A, with whether it applies and why.
+
+    The rows are the draft that officers edit; an approved SoA is a frozen `SoAVersion`. Governed: the draft's own
+    history (who changed which row, when and why) is kept, and shown apart from the approved versions.
+    Exactly one of `requirement` (an Annex A control) and `added_control` (the organisation's own) is set.
+    """
+
+    requirement = models.OneToOneField(
+        Requirement, on_delete=models.PROTECT, null=True, blank=True, related_name="soa_entry"
+    )
+    added_control = models.OneToOneField(
+        ControlImplementation, on_delete=models.PROTECT, null=True, blank=True, related_name="soa_entry"
+    )
+    applies = models.BooleanField(default=True)
+    # Blank only on a row the catalog just added: editing a row and asking for approval both require it.
+    justification = models.TextField(
+        blank=True, max_length=4000, help_text="Why the control is included or excluded; required either way."
+    )
+    implementation_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.PLANNED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="soa_entries"
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order on the SoA: Annex A first, then added ones.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "SoA entry"
+        verbose_name_plural = "SoA entries"
+        constraints = [
+            # A row is about one control: an Annex A control or an added one, never both or neither.
+            models.CheckConstraint(
+                condition=(Q(requirement__isnull=False) & Q(added_control__isnull=True))
+                | (Q(requirement__isnull=True) & Q(added_control__isnull=False)),
+                name="controls_soaentry_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"SoA {self.ref} {self.title}"
+
+    @property
+    def ref(self) -> str:
+        return self.requirement.ref if self.requirement_id else self.added_control.code
+
+    @property
+    def title(self) -> str:
+        return self.requirement.title if self.requirement_id else self.added_control.name
+
+    @property
+    def is_added(self) -> bool:
+        return self.added_control_id is not None
+
+
+class SoAVersionQuerySet(RestrictedQuerySet):
+    def approved(self) -> SoAVersionQuerySet:
+        """Versions whose decision was approved, whichever way it was decided (the SoA page or /decisions/)."""
+        from aims.core.choices import DecisionStatus
+
+        return self.filter(decision__status=DecisionStatus.APPROVED)
+
+
+class SoAVersion(models.Model):
+    """A Statement of Applicability frozen for approval (ISO/IEC 42001 6.1.3 d, 7.5.3: documented information
+    under change control), and, once a committee member approved it (four eyes), a numbered version.
+
+    Made when an officer asks for approval: `snapshot` holds every row of the draft as it was, so what the
+    committee approves is exactly what was asked about; `snapshot_sha256` is the decision's subject version.
+    Immutable: a row is never changed after it is made, except that approval gives it its number and date once.
+    `signing_key_fingerprint` is the seam for the signing key printed on every SoA approval (DESIGN.md, Keys):
+    filled in by the signing work of a later issue, empty until then.
+    """
+
+    number = models.PositiveIntegerField(null=True, blank=True, unique=True, help_text="Given on approval.")
+    # Null only inside the transaction that makes the version: the decision's subject must exist first.
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="soa_version"
+    )
+    snapshot = models.JSONField(help_text="Every row of the draft when approval was requested.")
+    snapshot_sha256 = models.CharField(max_length=64)
+    catalog_version = models.CharField(max_length=80, blank=True, help_text="The ISO/IEC 42001 data version.")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    signing_key_fingerprint = models.CharField(
+        max_length=128, blank=True, help_text="Fingerprint of the key that signed the approval (a later issue)."
+    )
+
+    objects = SoAVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "SoA version"
+        indexes = [
+            # "The version in force on a date" reads approved versions by approval time.
+            models.Index(fields=["approved_at"], name="controls_soaversion_appr_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SoA version {self.number}" if self.number else f"SoA proposal {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("An SoA version is immutable; approval sets its number through the service.")
+        super().save(*args, **kwargs)
+
+    @property
+    def rows(self) -> list[dict]:
+        return list(self.snapshot.get("rows", []))
+
+
+class ControlCheckResult(models.Model):
+    """One dated result of checking that a control operates (ISO/IEC 42001 9.1: monitoring and measurement).
+
+    Automated checks over evidence rollups write these through `services.record_check_result` (source
+    "automated:<check name>"); people may record a manual result (source "manual"). Append-only and derived,
+    so not under history (DESIGN.md, History).
+    """
+
+    implementation = models.ForeignKey(ControlImplementation, on_delete=models.PROTECT, related_name="check_results")
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    metric = models.CharField(max_length=80, help_text="What was measured, e.g. an enforcement metric code.")
+    value = models.DecimalField(max_digits=20, decimal_places=6)
+    target = models.CharField(max_length=120, help_text="The target the value was compared with, e.g. '= 0'.")
+    outcome = models.CharField(max_length=10, choices=CheckOutcome.choices)
+    source = models.CharField(max_length=120, help_text='"automated:<check name>" or "manual".')
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="controls_checkresult_period_order"
+            ),
+        ]
+        indexes = [
+            # The status reads the latest result per implementation and metric.
+            models.Index(fields=["implementation", "metric", "-period_end"], name="controls_checkresult_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.implementation.code} {self.metric} {self.outcome} ({self.period_end:%Y-%m-%d})"

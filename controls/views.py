@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from aims.core.csv import csv_response
 from aims.core.decorators import permission_required
@@ -85,6 +86,7 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "crosswalk": crosswalk,
             "metrics": selectors.metrics_of(requirement, request.user),
             "implementations": selectors.implementations_of(requirement, request.user),
+            "soa_row": selectors.soa_row_of_requirement(requirement, request.user),
         },
     )
 
@@ -168,7 +170,16 @@ def implementation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "controls/implementation_detail.html",
-        {"implementation": implementation, "history": selectors.implementation_history(implementation)},
+        {
+            "implementation": implementation,
+            "history": selectors.implementation_history(implementation),
+            "control_status": selectors.implementation_status(implementation),
+            "results": selectors.check_results_of(implementation, request.user)[:20],
+            "artifacts": implementation.evidence_artifacts.order_by("-expires_on")
+            if request.user.has_perm("evidence.view_evidenceartifact")
+            else [],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -176,18 +187,22 @@ def _implementation_form(request: HttpRequest, implementation: ControlImplementa
     form = ImplementationForm(request.POST or None, instance=implementation)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.IMPLEMENTATION_FIELDS}
-        requirements = list(form.cleaned_data["requirements"])
+        links = {
+            "requirements": list(form.cleaned_data["requirements"]),
+            "ai_systems": list(form.cleaned_data["ai_systems"]),
+            "use_cases": list(form.cleaned_data["use_cases"]),
+        }
         try:
             if implementation is None:
                 implementation = services.create_implementation(
-                    user=request.user, reason=form.cleaned_data["reason"], requirements=requirements, **data
+                    user=request.user, reason=form.cleaned_data["reason"], **links, **data
                 )
             else:
                 implementation = services.update_implementation(
                     implementation=implementation,
                     user=request.user,
                     reason=form.cleaned_data["reason"],
-                    requirements=requirements,
+                    **links,
                     **data,
                 )
         except ServiceError as exc:

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
+from rest_framework.views import APIView
 
+from aims.core.api.serializers import DecideSerializer, DecisionRequestSerializer
+from aims.core.exceptions import Conflict
+from aims.core.permissions import has_perms
 from controls import selectors, services
 from controls.api.serializers import (
+    AsOfQuerySerializer,
     FrameworkSerializer,
     ImplementationSerializer,
     LinkSerializer,
     RequirementDetailSerializer,
     RequirementSerializer,
+    SoADiffQuerySerializer,
+    SoADiffSerializer,
+    SoAEntrySerializer,
+    SoAVersionSerializer,
 )
 from controls.filtersets import CrosswalkLinkFilterSet, ImplementationFilterSet, RequirementFilterSet
-from controls.models import ControlImplementation, CrosswalkLink, Framework, Requirement
+from controls.models import ControlImplementation, CrosswalkLink, Framework, Requirement, SoAEntry, SoAVersion
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -108,3 +123,147 @@ class ImplementationViewSet(_ReadOnly, mixins.CreateModelMixin, mixins.UpdateMod
 
     def _read(self, implementation: ControlImplementation) -> dict:
         return self.get_serializer(self.get_queryset().get(pk=implementation.pk)).data
+
+
+# --- Statement of Applicability -------------------------------------------------------------------------------
+
+
+class SoAEntryViewSet(_ReadOnly, mixins.UpdateModelMixin):
+    """Rows of the draft SoA, one per Annex A control and one per added control, each with its implementations
+    and control status. Officers PATCH `applies`, `justification`, `implementation_status`, `owner`."""
+
+    serializer_class = SoAEntrySerializer
+    filter_backends: list = []
+    http_method_names = ["get", "patch", "head", "options"]
+    queryset = SoAEntry.objects.none()
+
+    def get_queryset(self) -> QuerySet[SoAEntry]:
+        return selectors.soa_entries_for(self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if self.action == "list" and getattr(self, "_page", None) is not None:
+            context["soa_rows"] = {row.entry.pk: row for row in selectors.soa_rows(self._page)}
+        return context
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # Compute the status of a whole page at once rather than row by row.
+        self._page = self.paginate_queryset(self.get_queryset())
+        serializer = self.get_serializer(self._page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
+        entry = self.get_object()
+        body = self.get_serializer(entry, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        entry = services.update_soa_entry(entry=entry, user=request.user, reason=data.pop("reason", ""), **data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=entry.pk)).data)
+
+
+class SoAVersionViewSet(_ReadOnly):
+    """Frozen SoAs: proposals awaiting a decision and numbered, approved versions, each with all its rows."""
+
+    serializer_class = SoAVersionSerializer
+    filter_backends: list = []
+    queryset = SoAVersion.objects.none()
+
+    def get_queryset(self) -> QuerySet[SoAVersion]:
+        return selectors.soa_versions_for(self.request.user)
+
+
+class _Operation(APIView):
+    permission_classes = [IsAuthenticated]
+    required_perms: tuple[str, ...] = ()
+
+    def check(self, request: Request) -> None:
+        if not has_perms(request.user, *self.required_perms):
+            self.permission_denied(request, message="You may not do this.")
+
+
+class SoARequestApprovalView(_Operation):
+    """Freeze the draft and ask the committee to approve it (four eyes). 409 while another is pending, or when
+    the draft equals the version in force; 400 while a row has no justification."""
+
+    required_perms = ("controls.view_soaentry", "core.request_decision")
+    extra_error_codes = {"POST": ("409",)}
+
+    @extend_schema(
+        request=DecisionRequestSerializer, responses={201: SoAVersionSerializer}, operation_id="controls_soa_request"
+    )
+    def post(self, request: Request) -> Response:
+        self.check(request)
+        body = DecisionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = services.request_soa_approval(user=request.user, note=body.validated_data["note"])
+        return Response(SoAVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class _SoADecision(_Operation):
+    required_perms = ("controls.view_soaversion", "core.view_decision", "core.decide_decision")
+    extra_error_codes = {"POST": ("409",)}
+    approve = True
+
+    def post(self, request: Request) -> Response:
+        self.check(request)
+        body = DecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pending = selectors.pending_soa_decision(request.user)
+        if pending is None:
+            raise Conflict("No SoA approval is pending.")
+        version = services.decide_soa(
+            decision=pending, user=request.user, approve=self.approve, rationale=body.validated_data["rationale"]
+        )
+        return Response(SoAVersionSerializer(selectors.soa_versions_for(request.user).get(pk=version.pk)).data)
+
+
+class SoAApproveView(_SoADecision):
+    """Approve the pending SoA (not as its requester): it becomes the next numbered version, in force at once."""
+
+    @extend_schema(request=DecideSerializer, responses=SoAVersionSerializer, operation_id="controls_soa_approve")
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class SoARejectView(_SoADecision):
+    """Reject the pending SoA, with a rationale; the draft stays as it is for another try."""
+
+    approve = False
+
+    @extend_schema(request=DecideSerializer, responses=SoAVersionSerializer, operation_id="controls_soa_reject")
+    def post(self, request: Request) -> Response:
+        return super().post(request)
+
+
+class SoADiffView(_Operation):
+    """What changed between two approved versions (`old`, `new` ids), or from a version to the draft (no `new`)."""
+
+    required_perms = ("controls.view_soaversion", "controls.view_soaentry")
+
+    @extend_schema(parameters=[SoADiffQuerySerializer], responses=SoADiffSerializer, operation_id="controls_soa_diff")
+    def get(self, request: Request) -> Response:
+        self.check(request)
+        query = SoADiffQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        versions = selectors.soa_versions_for(request.user).approved()
+        old = get_object_or_404(versions, pk=query.validated_data["old"])
+        new = get_object_or_404(versions, pk=query.validated_data["new"]) if "new" in query.validated_data else None
+        diff = selectors.diff_rows(old.rows, new.rows if new else services.snapshot_rows())
+        data = {"old": old, "new": new, "added": diff.added, "removed": diff.removed, "changed": diff.changed}
+        return Response(SoADiffSerializer(data).data)
+
+
+class SoAAsOfView(_Operation):
+    """The SoA version in force on a date (the last approved by the end of that day); 404 if none was."""
+
+    required_perms = ("controls.view_soaversion",)
+
+    @extend_schema(parameters=[AsOfQuerySerializer], responses=SoAVersionSerializer, operation_id="controls_soa_as_of")
+    def get(self, request: Request) -> Response:
+        self.check(request)
+        query = AsOfQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        version = selectors.version_in_force(request.user, query.validated_data["date"])
+        if version is None:
+            raise Http404("No SoA version was in force on that date.")
+        return Response(SoAVersionSerializer(version).data)

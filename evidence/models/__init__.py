@@ -1,5 +1,6 @@
 """Models of the evidence app, one module per concern."""
 
+from evidence.models.artifacts import ArtifactFile, EvidenceArtifact
 from evidence.models.store import (
     SOURCE_TOKEN_PREFIX,
     ZERO_HASH,
@@ -16,9 +17,11 @@ from evidence.models.store import (
 __all__ = [
     "SOURCE_TOKEN_PREFIX",
     "ZERO_HASH",
+    "ArtifactFile",
     "ChainHead",
     "DedupeKey",
     "Event",
+    "EvidenceArtifact",
     "EvidenceSource",
     "IngestBatch",
     "SourceDay",

@@ -1,4 +1,5 @@
-"""Fixtures of the controls tests: the catalog loaded from the project's data files."""
+"""Fixtures of the controls tests: the catalog loaded from the project's data files, uploads in a temporary
+MEDIA_ROOT."""
 
 from __future__ import annotations
 
@@ -17,3 +18,9 @@ def parsed_catalog() -> Catalog:
 def catalog(db) -> services.LoadReport:
     """The whole catalog, loaded the way `manage.py load_frameworks` loads it."""
     return services.load_frameworks()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> None:
+    # Uploaded evidence goes to a throw-away directory, never to var/media of the checkout.
+    settings.MEDIA_ROOT = tmp_path / "media"

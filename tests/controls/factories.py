@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import factory
+import hashlib
+from datetime import timedelta
+from typing import Any
 
+import factory
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from aims.core.choices import DecisionKind, DecisionStatus
+from aims.core.models import Decision
 from controls.choices import FrameworkKind, ImplementationStatus, LinkStrength, RequirementKind
-from controls.models import ControlImplementation, CrosswalkLink, Framework, Requirement
-from tests.factories import UserFactory
+from controls.models import ControlImplementation, CrosswalkLink, Framework, Requirement, SoAEntry, SoAVersion
+from controls.services import number_approved_versions
+from evidence.models import ArtifactFile, EvidenceArtifact
+from tests.factories import DecisionFactory, UserFactory
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -53,3 +63,69 @@ class ControlImplementationFactory(factory.django.DjangoModelFactory):
     description = "Done by the gateway on every request."
     owner = factory.SubFactory(UserFactory)
     status = ImplementationStatus.IMPLEMENTED
+
+
+class SoAEntryFactory(factory.django.DjangoModelFactory):
+    """A draft SoA row for an Annex A-like control, justified."""
+
+    class Meta:
+        model = SoAEntry
+
+    requirement = factory.SubFactory(RequirementFactory)
+    applies = True
+    justification = "Needed to treat the risks of the register."
+
+
+def frozen_soa(*, requested_by: Any, approved_by: Any = None, rows: list[dict] | None = None) -> SoAVersion:
+    """An SoA version as `request_soa_approval` makes it, optionally approved (without going through the draft)."""
+    rows = rows if rows is not None else [_row("A.1", "Included.")]
+    version = SoAVersion(snapshot={"rows": rows}, snapshot_sha256="0" * 64, requested_by=requested_by)
+    version.save()
+    decision = DecisionFactory(
+        kind=DecisionKind.SOA_VERSION, subject_obj=version, subject_version="0" * 64, requested_by=requested_by
+    )
+    SoAVersion.objects.filter(pk=version.pk).update(decision=decision)
+    if approved_by is not None:
+        Decision.objects.filter(pk=decision.pk).update(
+            status=DecisionStatus.APPROVED, decided_by=approved_by, decided_at=timezone.now()
+        )
+        number_approved_versions()
+    return SoAVersion.objects.get(pk=version.pk)
+
+
+def _row(ref: str, justification: str, *, applies: bool = True) -> dict[str, Any]:
+    return {
+        "key": ref,
+        "ref": ref,
+        "title": f"Control {ref}",
+        "added": False,
+        "applies": applies,
+        "justification": justification,
+        "implementation_status": "implemented",
+        "owner": "",
+        "implementations": [],
+    }
+
+
+PDF_BYTES = b"%PDF-1.4\n%test\n"
+
+
+def stored_artifact_file(user: Any, *, name: str = "evidence.pdf", content: bytes = PDF_BYTES) -> ArtifactFile:
+    """An artifact with one stored file, written where the service would write it (MEDIA_ROOT/evidence/)."""
+    artifact = EvidenceArtifact.objects.create(
+        title="Review minutes",
+        effective_on=timezone.localdate() - timedelta(days=10),
+        expires_on=timezone.localdate() + timedelta(days=100),
+        uploaded_by=user,
+    )
+    stored = ArtifactFile(
+        artifact=artifact,
+        original_name=name,
+        size=len(content),
+        content_type="application/pdf",
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=user,
+    )
+    stored.file.save("upload", ContentFile(content), save=False)
+    stored.save()
+    return stored

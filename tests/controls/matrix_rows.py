@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Persona
-from tests.controls.factories import ControlImplementationFactory, CrosswalkLinkFactory, RequirementFactory
+from tests.controls.factories import (
+    ControlImplementationFactory,
+    CrosswalkLinkFactory,
+    RequirementFactory,
+    SoAEntryFactory,
+    frozen_soa,
+    stored_artifact_file,
+)
 from tests.matrix import ROLE_HOLDERS, Row, allowed_for
 
 READERS = allowed_for(200, ROLE_HOLDERS)
@@ -56,4 +63,102 @@ ROWS: list[Row] = [
         data={"status": "implementing", "reason": "matrix"},
         allowed={"officer": 200},
     ),
+]
+
+
+# --- Statement of Applicability and manual evidence -------------------------------------------------------------
+
+
+def an_entry(personas: dict[str, Persona]) -> dict[str, Any]:
+    return {"pk": SoAEntryFactory().pk}
+
+
+def a_justified_draft(personas: dict[str, Persona]) -> dict[str, Any]:
+    SoAEntryFactory()
+    return {}
+
+
+def a_pending_soa(personas: dict[str, Persona]) -> dict[str, Any]:
+    # Requested by the second officer, so the committee persona may decide it (four eyes).
+    frozen_soa(requested_by=personas["officer2"].user)
+    return {}
+
+
+def a_version(personas: dict[str, Persona]) -> dict[str, Any]:
+    return {"pk": frozen_soa(requested_by=personas["officer2"].user, approved_by=personas["committee"].user).pk}
+
+
+def an_approved_soa(personas: dict[str, Persona]) -> dict[str, Any]:
+    a_version(personas)
+    return {}
+
+
+def an_artifact(personas: dict[str, Persona]) -> dict[str, Any]:
+    return {"pk": stored_artifact_file(personas["officer"].user).artifact_id}
+
+
+def an_artifact_file(personas: dict[str, Persona]) -> dict[str, Any]:
+    return {"pk": stored_artifact_file(personas["officer"].user).pk}
+
+
+SOA_READERS = READERS
+ROWS += [
+    Row("controls:soa", allowed=SOA_READERS),
+    Row("controls:soa-entry-edit", kwargs=an_entry, allowed={"officer": 200}),
+    Row("controls:soa-request", method="post", kwargs=a_justified_draft, data={"note": "m"}, allowed={"officer": 302}),
+    Row(
+        "controls:soa-decide",
+        method="post",
+        kwargs=a_pending_soa,
+        data={"decision": "approve"},
+        allowed={"committee": 302},
+    ),
+    Row("controls:soa-export", allowed=SOA_READERS),
+    Row("controls:soa-import", allowed={"officer": 200}),
+    Row("controls:soa-history", allowed=SOA_READERS),
+    Row("controls:soa-version-list", allowed=SOA_READERS),
+    Row("controls:soa-version-detail", kwargs=a_version, allowed=SOA_READERS),
+    Row("controls:soa-version-export", kwargs=a_version, allowed=SOA_READERS),
+    Row("controls:soa-as-of", allowed=SOA_READERS),
+    Row("controls:soa-diff", allowed=SOA_READERS),
+    Row("controls:artifact-list", allowed=READERS),
+    Row("controls:artifact-create", allowed={"officer": 200}),
+    Row("controls:artifact-detail", kwargs=an_artifact, allowed=READERS),
+    Row("controls:artifact-add-files", kwargs=an_artifact, allowed={"officer": 302}),
+    Row("controls:artifact-file-download", kwargs=an_artifact_file, allowed=READERS),
+    Row("api:soa-entry-list", api=True, allowed=SOA_READERS),
+    Row("api:soa-entry-detail", api=True, kwargs=an_entry, allowed=SOA_READERS),
+    Row(
+        "api:soa-entry-detail",
+        api=True,
+        method="patch",
+        kwargs=an_entry,
+        data={"applies": False, "justification": "Not used here."},
+        allowed={"officer": 200},
+    ),
+    Row("api:soa-version-list", api=True, allowed=SOA_READERS),
+    Row("api:soa-version-detail", api=True, kwargs=a_version, allowed=SOA_READERS),
+    Row("api:soa-request", api=True, method="post", kwargs=a_justified_draft, data={}, allowed={"officer": 201}),
+    Row("api:soa-approve", api=True, method="post", kwargs=a_pending_soa, data={}, allowed={"committee": 200}),
+    Row(
+        "api:soa-reject",
+        api=True,
+        method="post",
+        kwargs=a_pending_soa,
+        data={"rationale": "Incomplete."},
+        allowed={"committee": 200},
+    ),
+    Row(
+        "api:soa-diff",
+        api=True,
+        kwargs=an_approved_soa,
+        data={"old": 2**31 - 1},
+        allowed=allowed_for(404, ROLE_HOLDERS),
+    ),
+    Row("api:soa-as-of", api=True, kwargs=an_approved_soa, data={"date": "2999-01-01"}, allowed=SOA_READERS),
+    Row("api:evidence-artifact-list", api=True, allowed=READERS),
+    Row("api:evidence-artifact-detail", api=True, kwargs=an_artifact, allowed=READERS),
+    # Uploads are multipart; the matrix posts JSON, so an officer (allowed) is told the media type is wrong.
+    Row("api:evidence-artifact-list", api=True, method="post", data={"title": "x"}, allowed={"officer": 415}),
+    Row("api:evidence-artifact-file-download", api=True, kwargs=an_artifact_file, allowed=READERS),
 ]

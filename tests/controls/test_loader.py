@@ -11,7 +11,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from controls import demo, services
+from controls import services
 from controls.choices import LinkStrength, RequirementKind, RequirementStatus
 from controls.loader import DATA_DIR, CatalogError, parse_catalog
 from controls.models import CrosswalkLink, EnforcementMetric, Framework, Requirement, RequirementMetric
@@ -284,11 +284,3 @@ def test_the_command_loads_and_a_second_run_reports_nothing_changed(db) -> None:
 def test_the_command_reports_a_missing_data_directory_as_an_error(db, tmp_path) -> None:
     with pytest.raises(CommandError, match="missing data file"):
         call_command("load_frameworks", data_dir=tmp_path / "nowhere", stdout=StringIO())
-
-
-def test_the_demo_seed_loads_the_catalog_and_is_idempotent(db) -> None:
-    demo.seed()
-    history = _history_rows()
-    assert not demo.seed().changed
-    assert _history_rows() == history
-    assert Requirement.objects.filter(kind=RequirementKind.CONTROL).count() == 38
