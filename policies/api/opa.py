@@ -17,6 +17,7 @@ import logging
 import re
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -138,6 +139,9 @@ def logs(request: HttpRequest) -> HttpResponse:
         return source
     if (request.content_type or "") != "application/json":
         return error(415, "unsupported_media_type", "Send OPA's decision logs as application/json.")
+    if evidence_services.pending_backlog() > settings.AIMS_INGEST_MAX_BACKLOG:
+        # OPA requeues the chunk on a non-2xx answer, so shedding load here loses nothing.
+        return error(503, "backlog", "Too many batches are waiting for expansion; retry later.", Retry_After="5")
     body = _body(request)
     if isinstance(body, HttpResponse):
         return body
