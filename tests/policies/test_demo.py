@@ -21,6 +21,8 @@ def test_demo_publishes_one_bundle_requested_by_the_officer_and_approved_by_the_
     assert decision.requested_by.username == "officer" and decision.decided_by.username == "committee"
     assert current.content["use_cases"], "the demo register's use cases are in the bundle"
     assert any(uc["allowed_models"] for uc in current.content["use_cases"].values())
+    # The controls demo loaded the catalog first, so each rule names the Annex A controls it implements.
+    assert {"A.9.4", "A.10.3"} <= set(current.content["rules"]["R-MODEL"]["controls"])
 
     assert demo.seed() == {"bundles": 0}  # idempotent
     assert PolicyBundle.objects.count() == 1

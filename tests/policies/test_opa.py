@@ -174,3 +174,16 @@ def test_uncompressed_uploads_are_accepted_and_bad_bodies_refused(opa_urls, inge
 def test_only_a_source_token_may_upload(opa_urls, officer, client) -> None:
     assert post(officer.api(), DOCS_EXAMPLE).status_code == 401
     assert post(client, DOCS_EXAMPLE).status_code == 401
+
+
+def test_a_backlog_of_unexpanded_batches_is_a_503_that_opa_retries(opa_urls, ingestion, settings) -> None:
+    client = ingestion.api()
+    data = gzip.compress(json.dumps(DOCS_EXAMPLE).encode())
+    # Without the on-commit expansion the stored batch stays pending: a backlog of one.
+    first = client.generic("POST", OPA_LOGS, data, content_type="application/json", HTTP_CONTENT_ENCODING="gzip")
+    assert first.status_code == 202
+    settings.AIMS_INGEST_MAX_BACKLOG = 0
+    response = post(client, [{**DOCS_EXAMPLE[0], "decision_id": "another-decision"}])
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["error"]["code"] == "backlog"
