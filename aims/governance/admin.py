@@ -1,9 +1,41 @@
+"""The admin is read-only for governed records (aims/core/admin.py): browse them and their history only."""
+
 from django.contrib import admin
 
-from aims.core.admin import GovernedAdmin
-from aims.governance.models import OrganisationProfile
+from aims.core.admin import GovernedAdmin, ReadOnlyAdminMixin
+from aims.governance import models as m
 
 
-@admin.register(OrganisationProfile)
+@admin.register(m.OrganisationProfile)
 class OrganisationProfileAdmin(GovernedAdmin):
     list_display = ["name", "sector", "country", "updated_at"]
+
+
+for _model in (
+    m.ContextIssue,
+    m.InterestedParty,
+    m.AimsScope,
+    m.Document,
+    m.DocumentVersion,
+    m.ResponsibilityAssignment,
+    m.TrainingRecord,
+    m.Objective,
+    m.Kpi,
+    m.Incident,
+    m.IncidentCommunication,
+    m.Concern,
+    m.ConcernChannel,
+    m.AuditProgramme,
+    m.Audit,
+    m.AuditFinding,
+    m.Nonconformity,
+    m.CorrectiveAction,
+    m.ManagementReview,
+    m.ReviewAction,
+):
+    admin.site.register(_model, GovernedAdmin)
+
+
+@admin.register(m.KpiMeasurement, m.Reminder)
+class DerivedAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass

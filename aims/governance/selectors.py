@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aims.governance.models import OrganisationProfile
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from aims.governance.choices import ConcernConfidentiality
+from aims.governance.models import AimsScope, ConcernChannel, OrganisationProfile, Reminder
 
 
 def organisation_profile(user: Any) -> OrganisationProfile | None:
@@ -23,3 +28,56 @@ def profile_history(profile: OrganisationProfile) -> list[dict[str, Any]]:
             changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
         rows.append({"record": record, "changes": changes})
     return rows
+
+
+def records_for(model: type[models.Model], user: Any, action: str = "view") -> QuerySet:
+    return model.objects.restrict(user, action)  # type: ignore[attr-defined]
+
+
+def aims_scope(user: Any) -> AimsScope | None:
+    return (
+        AimsScope.objects.restrict(user, "view").prefetch_related("systems_in_scope", "systems_out_of_scope").first()
+    )
+
+
+def concern_channel() -> ConcernChannel:
+    return ConcernChannel.current()
+
+
+def history_of(obj: models.Model) -> list[dict[str, Any]]:
+    """Each change with who, when, why, and a field-by-field diff against the version before (newest first)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_id"))  # type: ignore[attr-defined]
+    rows = []
+    for record in records:
+        previous = record.prev_record
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                if change.field == "updated_at":
+                    continue
+                changes.append({"field": change.field, "old": _show(change.old), "new": _show(change.new)})
+        rows.append({"record": record, "changes": changes})
+    return rows
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):  # many-to-many changes come as lists of through-row dicts: show the ids linked
+        ids = [next((str(v[k]) for k in v if k not in {"id"} and not k.endswith("history")), "") for v in value]
+        return ", ".join(sorted(i for i in ids if i)) or "(none)"
+    return "" if value is None else str(value)
+
+
+def concern_reporter_visible(concern: Any, user: Any) -> bool:
+    return concern.confidentiality == ConcernConfidentiality.NAMED or user.has_perm("governance.view_concern_reporter")
+
+
+def my_work(user: Any) -> QuerySet[Reminder]:
+    # Everyone has their own work, role or not: no model permission is needed to see one's own reminders.
+    if not user.is_authenticated:
+        return Reminder.objects.none()
+    return Reminder.objects.filter(user=user, done=False).order_by("due_on")
+
+
+def today() -> Any:
+    return timezone.localdate()

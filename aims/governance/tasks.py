@@ -1,0 +1,39 @@
+"""Periodic reminders of the management system, run by Celery beat. Each task is idempotent (reminders.py)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from aims.governance import reminders
+
+
+@shared_task(name="aims.governance.tasks.remind_reviews_due", time_limit=300)
+def remind_reviews_due() -> int:
+    """Documents, AI systems (registry next review date), and risks and impact assessments once they exist."""
+    today = timezone.localdate()
+    return (
+        reminders.issue(reminders.document_reviews(today))
+        + reminders.issue(reminders.system_reviews(today))
+        + reminders.issue(reminders.risk_reviews(today))
+    )
+
+
+@shared_task(name="aims.governance.tasks.remind_overdue_actions", time_limit=300)
+def remind_overdue_actions() -> int:
+    return reminders.issue(reminders.overdue_actions(timezone.localdate()))
+
+
+@shared_task(name="aims.governance.tasks.remind_training_due", time_limit=300)
+def remind_training_due() -> int:
+    return reminders.issue(reminders.training_due(timezone.localdate()))
+
+
+@shared_task(name="aims.governance.tasks.remind_incident_deadlines", time_limit=300)
+def remind_incident_deadlines() -> int:
+    return reminders.issue(reminders.incident_deadlines(timezone.now()))
+
+
+@shared_task(name="aims.governance.tasks.remind_expiring_access", time_limit=300)
+def remind_expiring_access() -> int:
+    return reminders.issue(reminders.expiring_access(timezone.localdate()))
