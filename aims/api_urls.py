@@ -5,6 +5,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from aims.accounts.api.views import MeView
+from aims.audit.api.views import AuditEventViewSet
 from aims.core.api import views as core_views
 from aims.core.api.docs import SchemaView, SwaggerView
 from evidence.api import ingest as evidence_ingest
@@ -13,6 +14,7 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.include_format_suffixes = False
 router.register("decisions", core_views.DecisionViewSet, basename="decision")
+router.register("audit/events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),

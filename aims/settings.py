@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "csp",
     "aims.core",
     "aims.accounts",
+    "aims.audit",
     # Domain apps in dependency order (DESIGN.md): demo data is seeded in this order too.
     "registry",
     "controls",

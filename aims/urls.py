@@ -21,6 +21,7 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("evidence/", include("evidence.urls")),
     path("policies/", include("policies.urls")),
+    path("audit/", include("aims.audit.urls")),
     path("api/", include(("aims.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core.exceptions import Conflict, NotAllowed, ServiceError
 from aims.core.tokens import hash_token
 from evidence import canonical, chain
@@ -57,6 +59,7 @@ def create_source(
     if use_cases:
         source.use_cases.set(use_cases)
     ChainHead.objects.create(source=source)
+    audit.record(AuditKind.CONFIG_CHANGE, actor=user, subject=source, summary=f"Evidence source {name} registered")
     return source
 
 
@@ -83,6 +86,9 @@ def issue_source_token(
     )
     token.full_clean()
     token.save()
+    audit.record(
+        AuditKind.CONFIG_CHANGE, actor=user, subject=source, summary=f"Token {token.prefix}… issued for {source}"
+    )
     return token, key
 
 
@@ -93,6 +99,7 @@ def revoke_source_token(*, token: SourceToken, user: Any) -> SourceToken:
     if not SourceToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
         raise Conflict("This token is already revoked.")
     token.refresh_from_db()
+    audit.record(AuditKind.CONFIG_CHANGE, actor=user, subject=token.source, summary=f"Token {token.prefix}… revoked")
     return token
 
 
@@ -103,6 +110,12 @@ def authenticate_source(key: str) -> SourceToken | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         SourceToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        audit.record(
+            AuditKind.TOKEN_USED,
+            actor_label=f"source:{token.source.name}",
+            subject=token.source,
+            summary=f"Source token {token.prefix}… used",
+        )
     return token
 
 

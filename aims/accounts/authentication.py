@@ -9,6 +9,8 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from aims.accounts.models import ApiToken, hash_token
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 
 # Recording every use would turn every read into a write; once per interval is enough to spot stale tokens.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -36,6 +38,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This account's access has ended.")
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            # The audit trail sees token use at the same resolution, not one row per request.
+            audit.record(
+                AuditKind.TOKEN_USED,
+                actor=user,
+                request=request,
+                subject=token,
+                summary=f"API token {token.prefix}… used",
+            )
         return user, token
 
     def authenticate_header(self, request: Any) -> str:

@@ -31,6 +31,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", "dashboard:index", "dashboard.view_dashboard"),
     NavItem("Organisation", "governance:organisation", "governance.view_organisationprofile"),
     NavItem("Decisions", "core:decision-list", "core.view_decision"),
+    NavItem("Audit trail", "audit:event-list", "audit.view_auditevent"),
 ]
 
 

@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core.choices import DecisionKind, DecisionStatus
 from aims.core.exceptions import Conflict, FourEyesViolation, NotAllowed, ServiceError
 from aims.core.models import Decision
@@ -35,6 +37,12 @@ def request_decision(
             decision.save()
     except IntegrityError:
         raise Conflict("A decision on this subject is already pending.") from None
+    audit.record(
+        AuditKind.APPROVAL_REQUESTED,
+        actor=requested_by,
+        subject=decision,
+        summary=f"Asked for {decision.get_kind_display().lower()}: {decision.subject_label} ({version})",
+    )
     return decision
 
 
@@ -59,6 +67,13 @@ def decide(*, decision: Decision, user: Any, approve: bool, rationale: str = "")
     if not updated:
         raise Conflict("This decision has already been made or withdrawn.")
     decision.refresh_from_db()
+    audit.record(
+        AuditKind.DECISION,
+        actor=user,
+        subject=decision,
+        summary=f"{status.label}: {decision.get_kind_display().lower()} of {decision.subject_label}",
+        details={"version": decision.subject_version, "requested_by": decision.requested_by.get_username()},
+    )
     return decision
 
 
@@ -73,4 +88,5 @@ def withdraw(*, decision: Decision, user: Any) -> Decision:
     if not updated:
         raise Conflict("Only a pending decision can be withdrawn.")
     decision.refresh_from_db()
+    audit.record(AuditKind.DECISION, actor=user, subject=decision, summary=f"Withdrew: {decision.subject_label}")
     return decision

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core import selectors, services
 from aims.core.choices import DecisionStatus
 from aims.core.csv import csv_response
@@ -44,6 +46,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 @permission_required("core.view_decision")
 def decision_export(request: HttpRequest) -> HttpResponse:
     filterset = DecisionFilterSet(request.GET or None, queryset=selectors.decisions_for(request.user))
+    audit.record(AuditKind.DOWNLOAD, actor=request.user, request=request, summary="Exported the decisions (CSV)")
     rows = (
         (
             d.pk,
