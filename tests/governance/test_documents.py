@@ -7,9 +7,8 @@ from django.urls import reverse
 
 from aims.accounts.choices import Role
 from aims.core import services as core_services
-from aims.core.exceptions import Conflict, FourEyesViolation
-
 from aims.core.choices import DecisionKind
+from aims.core.exceptions import Conflict, FourEyesViolation
 from aims.core.models import Decision
 from aims.governance import markdown, services
 from aims.governance.choices import DocumentVersionStatus
