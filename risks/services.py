@@ -334,7 +334,7 @@ def decide_acceptance(
     accept it, since they answer for the risk.
     """
     require_perms(user, "risks.view_risk", "core.decide_decision", message="You may not decide risk acceptance.")
-    risk = Risk.objects.select_for_update().select_related("ai_system").get(pk=risk.pk)
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("ai_system").get(pk=risk.pk)
     acceptance = pending_acceptance(risk)
     if acceptance is None:
         raise Conflict("No acceptance of this risk is pending.")
