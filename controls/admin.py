@@ -2,8 +2,17 @@
 
 from django.contrib import admin
 
-from aims.core.admin import GovernedAdmin
-from controls.models import ControlImplementation, CrosswalkLink, EnforcementMetric, Framework, Requirement
+from aims.core.admin import GovernedAdmin, ReadOnlyAdminMixin
+from controls.models import (
+    ControlCheckResult,
+    ControlImplementation,
+    CrosswalkLink,
+    EnforcementMetric,
+    Framework,
+    Requirement,
+    SoAEntry,
+    SoAVersion,
+)
 
 
 @admin.register(Framework)
@@ -34,3 +43,20 @@ class ControlImplementationAdmin(GovernedAdmin):
     list_display = ["code", "name", "owner", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["code", "name"]
+
+
+@admin.register(SoAEntry)
+class SoAEntryAdmin(GovernedAdmin):
+    list_display = ["__str__", "applies", "implementation_status", "owner", "updated_at"]
+    list_filter = ["applies", "implementation_status"]
+
+
+@admin.register(SoAVersion)
+class SoAVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # immutable, so no history of its own
+    list_display = ["__str__", "number", "approved_at", "requested_by", "snapshot_sha256"]
+
+
+@admin.register(ControlCheckResult)
+class ControlCheckResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # append-only, derived
+    list_display = ["implementation", "metric", "period_end", "outcome", "source"]
+    list_filter = ["outcome"]

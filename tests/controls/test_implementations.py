@@ -191,3 +191,44 @@ def test_bad_api_input_answers_400_in_the_error_shape(officer, catalog, body) ->
     )
     assert response.status_code == 400
     assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+def test_a_control_covers_ai_systems_and_use_cases_and_each_change_is_history(officer, db) -> None:
+    from tests.registry.factories import AISystemFactory, UseCaseFactory
+
+    system = AISystemFactory(owner=officer.user)
+    use_case = UseCaseFactory(ai_system=system)
+    control = services.create_implementation(
+        user=officer.user,
+        code="CTL-COV",
+        name="Coverage",
+        description="Gateway.",
+        owner=officer.user,
+        ai_systems=[system],
+        use_cases=[use_case],
+        reason="Scope",
+    )
+    assert list(control.ai_systems.all()) == [system] and list(control.use_cases.all()) == [use_case]
+
+    services.update_implementation(implementation=control, user=officer.user, use_cases=[], reason="Narrowed")
+
+    assert not control.use_cases.exists()
+    assert control.history.first().history_change_reason == "Narrowed"
+    response = officer.api().get(reverse("api:control-implementation-detail", kwargs={"pk": control.pk}))
+    assert response.json()["ai_systems"] == [system.pk] and response.json()["use_cases"] == []
+    page = officer.client().get(reverse("controls:implementation-detail", kwargs={"pk": control.pk}))
+    assert system.name in page.content.decode()
+
+
+def test_the_api_sets_use_cases_by_key(officer, db) -> None:
+    from tests.registry.factories import UseCaseFactory
+
+    use_case = UseCaseFactory()
+    control = ControlImplementationFactory(owner=officer.user)
+    response = officer.api().patch(
+        reverse("api:control-implementation-detail", kwargs={"pk": control.pk}),
+        {"use_cases": [use_case.key], "reason": "scope"},
+        format="json",
+    )
+    assert response.status_code == 200
+    assert list(control.use_cases.values_list("key", flat=True)) == [use_case.key]

@@ -309,3 +309,34 @@ def test_the_import_page_shows_errors_by_row(officer, catalog) -> None:
     response = officer.client().post(reverse("controls:soa-import"), {"file": SimpleUploadedFile("s.csv", data)})
     assert response.status_code == 400
     assert "Row 2" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("officer", 200), ("committee", 403), ("auditor", 403)], indirect=["persona"]
+)
+def test_only_officers_open_the_row_editor(persona, status, catalog) -> None:
+    entry = SoAEntry.objects.get(requirement__ref="A.2.2")
+    assert persona.client().get(reverse("controls:soa-entry-edit", kwargs={"pk": entry.pk})).status_code == status
+
+
+def test_the_row_editor_requires_a_justification_and_saves_with_a_reason(officer, catalog) -> None:
+    entry = SoAEntry.objects.get(requirement__ref="A.10.4")
+    url = reverse("controls:soa-entry-edit", kwargs={"pk": entry.pk})
+    base = {"implementation_status": "planned", "owner": officer.user.pk}
+
+    assert officer.client().post(url, {**base, "justification": ""}).status_code == 400
+    response = officer.client().post(url, {**base, "justification": "Not offered.", "reason": "Review"})
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.applies, entry.justification) == (False, "Not offered.")  # unchecked box: does not apply
+
+
+def test_a_version_page_shows_the_frozen_rows_and_the_decision(officer, committee, catalog) -> None:
+    version = frozen_soa(requested_by=officer.user, approved_by=committee.user)
+    page = officer.client().get(reverse("controls:soa-version-detail", kwargs={"pk": version.pk}))
+    body = page.content.decode()
+    assert page.status_code == 200 and "SoA version 1" in body and "Control A.1" in body
+    assert "not signed yet" in body
+    export = officer.client().get(reverse("controls:soa-version-export", kwargs={"pk": version.pk}))
+    assert "soa-version-1.csv" in export["Content-Disposition"]
