@@ -8,7 +8,7 @@ from django.utils import timezone
 from aims.governance import reminders
 
 
-@shared_task(name="aims.governance.tasks.remind_reviews_due", time_limit=300)
+@shared_task(name="aims.governance.tasks.remind_reviews_due", soft_time_limit=240, time_limit=300)
 def remind_reviews_due() -> int:
     """Documents, AI systems (registry next review date), and risks and impact assessments once they exist."""
     today = timezone.localdate()
@@ -19,21 +19,21 @@ def remind_reviews_due() -> int:
     )
 
 
-@shared_task(name="aims.governance.tasks.remind_overdue_actions", time_limit=300)
+@shared_task(name="aims.governance.tasks.remind_overdue_actions", soft_time_limit=240, time_limit=300)
 def remind_overdue_actions() -> int:
     return reminders.issue(reminders.overdue_actions(timezone.localdate()))
 
 
-@shared_task(name="aims.governance.tasks.remind_training_due", time_limit=300)
+@shared_task(name="aims.governance.tasks.remind_training_due", soft_time_limit=240, time_limit=300)
 def remind_training_due() -> int:
     return reminders.issue(reminders.training_due(timezone.localdate()))
 
 
-@shared_task(name="aims.governance.tasks.remind_incident_deadlines", time_limit=300)
+@shared_task(name="aims.governance.tasks.remind_incident_deadlines", soft_time_limit=240, time_limit=300)
 def remind_incident_deadlines() -> int:
     return reminders.issue(reminders.incident_deadlines(timezone.now()))
 
 
-@shared_task(name="aims.governance.tasks.remind_expiring_access", time_limit=300)
+@shared_task(name="aims.governance.tasks.remind_expiring_access", soft_time_limit=240, time_limit=300)
 def remind_expiring_access() -> int:
     return reminders.issue(reminders.expiring_access(timezone.localdate()))
