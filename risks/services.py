@@ -579,3 +579,11 @@ def reconcile_impact_assessments() -> list[int]:
             mark_impact_assessments_due([assessment.ai_system_id], f"{assessment.ai_system}: {', '.join(differences)}")
             marked.append(assessment.pk)
     return marked
+
+
+def on_material_change(material: Any) -> list[ImpactAssessment]:
+    """Hook for the register's `Change.material` (registry/services.py): mark the affected systems' impact
+    assessments due, giving the register's reasons. A no-op for an empty change."""
+    if not material:
+        return []
+    return mark_impact_assessments_due(material.system_ids, "; ".join(material.reasons))

@@ -423,3 +423,13 @@ def test_an_owner_assesses_own_systems_only(owner, own_system, other_system) -> 
         services.create_impact_assessment(
             user=owner.user, ai_system=own_system, summary="x", affected_stakeholders="y", next_review_on=TODAY()
         )
+
+
+def test_the_register_change_hook_marks_the_affected_assessment_due(officer, committee, own_system) -> None:
+    assessment = _signed_off(officer, committee, own_system)
+    unchanged = registry_services.update_ai_system(system=own_system, user=officer.user, business_unit="Lending")
+    assert services.on_material_change(unchanged.material) == []
+    change = registry_services.classify_ai_system(system=own_system, user=officer.user, answers={})
+    assert [a.pk for a in services.on_material_change(change.material)] == [assessment.pk]
+    assessment.refresh_from_db()
+    assert assessment.status == "review_due" and "tier" in assessment.review_reason
