@@ -33,6 +33,7 @@ urlpatterns = [
     path("evidence/", artifact_views.artifact_list, name="artifact-list"),
     path("evidence/new/", artifact_views.artifact_create, name="artifact-create"),
     path("evidence/<int:pk>/", artifact_views.artifact_detail, name="artifact-detail"),
+    path("evidence/<int:pk>/edit/", artifact_views.artifact_edit, name="artifact-edit"),
     path("evidence/<int:pk>/files/", artifact_views.artifact_add_files, name="artifact-add-files"),
     path("evidence/files/<int:pk>/download/", artifact_views.file_download, name="artifact-file-download"),
 ]

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.core.exceptions import ServiceError
 from aims.core.permissions import has_perms
 from controls.models import ControlImplementation
 from evidence import artifact_selectors as selectors
@@ -63,19 +64,27 @@ class ArtifactSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def validate(self, attrs: dict) -> dict:
-        if attrs["expires_on"] <= attrs["effective_on"]:
+        effective = attrs.get("effective_on", getattr(self.instance, "effective_on", None))
+        expires = attrs.get("expires_on", getattr(self.instance, "expires_on", None))
+        if effective and expires and expires <= effective:
             raise serializers.ValidationError({"expires_on": ["Must be after the effective date."]})
         return attrs
 
 
 class ArtifactViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Manual evidence artifacts. Officers upload one (multipart, the files as `uploads`); each file's type is
-    checked from its content (415 otherwise) and its size limited (413)."""
+    checked from its content (415 otherwise) and its size limited (413). PATCH (JSON) changes the text, the
+    dates and the implementations; files are only ever added."""
 
     serializer_class = ArtifactSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    http_method_names = ["get", "post", "patch", "head", "options"]
     filter_backends: list = []
     queryset = EvidenceArtifact.objects.none()
     extra_error_codes = {"POST": ("413", "415")}
@@ -100,6 +109,22 @@ class ArtifactViewSet(
         return Response(
             self.get_serializer(self.get_queryset().get(pk=artifact.pk)).data, status=status.HTTP_201_CREATED
         )
+
+    def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
+        artifact = self.get_object()
+        body = self.get_serializer(artifact, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "uploads" in data:
+            raise ServiceError("Files are added by upload, not by PATCH.", fields={"uploads": ["Not allowed here."]})
+        artifact = services.update_artifact(
+            artifact=artifact,
+            user=request.user,
+            reason=data.pop("reason", ""),
+            implementations=data.pop("implementations", None),
+            **data,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=artifact.pk)).data)
 
 
 class ArtifactFileDownloadView(APIView):

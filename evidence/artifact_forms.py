@@ -62,3 +62,20 @@ class ArtifactForm(forms.ModelForm):
 class ArtifactFilesForm(forms.Form):
     files = MultipleFileField(help_text=FILES_HELP)
     reason = forms.CharField(max_length=100, required=False, help_text="Kept in the history.")
+
+
+class ArtifactEditForm(forms.ModelForm):
+    """The artifact's text, dates and controls; files are added, never replaced (each keeps its digest)."""
+
+    implementations = ImplementationChoiceField(
+        queryset=ControlImplementation.objects.order_by("code"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="The controls this evidences; it counts for every requirement they satisfy.",
+    )
+    reason = forms.CharField(max_length=100, required=False, help_text="Kept in the history.")
+
+    class Meta:
+        model = EvidenceArtifact
+        fields = ["title", "description", "effective_on", "expires_on", "implementations"]
+        widgets = ArtifactForm.Meta.widgets

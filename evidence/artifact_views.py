@@ -18,7 +18,7 @@ from aims.core.decorators import permission_required
 from aims.core.exceptions import ServiceError
 from evidence import artifact_selectors as selectors
 from evidence import artifacts_services as services
-from evidence.artifact_forms import ArtifactFilesForm, ArtifactForm
+from evidence.artifact_forms import ArtifactEditForm, ArtifactFilesForm, ArtifactForm
 
 VIEW = "evidence.view_evidenceartifact"
 
@@ -96,6 +96,35 @@ def artifact_add_files(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, pk, form=form, status=exc.status)
     messages.success(request, "Files added.")
     return redirect("controls:artifact-detail", pk=artifact.pk)
+
+
+@permission_required(VIEW, "evidence.change_evidenceartifact")
+def artifact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    artifact = get_object_or_404(selectors.artifacts_for(request.user), pk=pk)
+    form = ArtifactEditForm(request.POST or None, instance=artifact)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.ARTIFACT_FIELDS}
+        try:
+            services.update_artifact(
+                artifact=artifact,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                implementations=list(form.cleaned_data["implementations"]),
+                **data,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Evidence saved.")
+            return redirect("controls:artifact-detail", pk=artifact.pk)
+    return render(
+        request,
+        "controls/artifact_form.html",
+        {"form": form, "artifact": artifact},
+        status=400 if form.errors else 200,
+    )
 
 
 @permission_required(VIEW, "evidence.view_artifactfile")

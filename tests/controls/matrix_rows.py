@@ -124,6 +124,7 @@ ROWS += [
     Row("controls:artifact-list", allowed=READERS),
     Row("controls:artifact-create", allowed={"officer": 200}),
     Row("controls:artifact-detail", kwargs=an_artifact, allowed=READERS),
+    Row("controls:artifact-edit", kwargs=an_artifact, allowed={"officer": 200}),
     Row("controls:artifact-add-files", kwargs=an_artifact, allowed={"officer": 302}),
     Row("controls:artifact-file-download", kwargs=an_artifact_file, allowed=READERS),
     Row("api:soa-entry-list", api=True, allowed=SOA_READERS),
@@ -158,7 +159,15 @@ ROWS += [
     Row("api:soa-as-of", api=True, kwargs=an_approved_soa, data={"date": "2999-01-01"}, allowed=SOA_READERS),
     Row("api:evidence-artifact-list", api=True, allowed=READERS),
     Row("api:evidence-artifact-detail", api=True, kwargs=an_artifact, allowed=READERS),
-    # Uploads are multipart; the matrix posts JSON, so an officer (allowed) is told the media type is wrong.
-    Row("api:evidence-artifact-list", api=True, method="post", data={"title": "x"}, allowed={"officer": 415}),
+    # An upload needs files (multipart); the matrix posts JSON without any, so an officer (allowed) gets a 400.
+    Row("api:evidence-artifact-list", api=True, method="post", data={"title": "x"}, allowed={"officer": 400}),
+    Row(
+        "api:evidence-artifact-detail",
+        api=True,
+        method="patch",
+        kwargs=an_artifact,
+        data={"title": "Renamed", "reason": "matrix"},
+        allowed={"officer": 200},
+    ),
     Row("api:evidence-artifact-file-download", api=True, kwargs=an_artifact_file, allowed=READERS),
 ]

@@ -206,3 +206,41 @@ def test_the_api_uploads_multipart_and_lists_files(officer, auditor) -> None:
     )
     assert svg.status_code == 415 and set(svg.json()["error"]) == {"code", "message", "fields"}
     assert ArtifactFile.objects.count() == 1
+
+
+def test_moving_the_expiry_into_the_past_through_the_api_makes_the_control_stale(officer, auditor) -> None:
+    from controls import selectors
+    from controls.choices import ControlStatus
+
+    control = ControlImplementationFactory(owner=officer.user)
+    artifact = _create(officer.user, _upload("a.pdf", PDF), implementations=[control])
+    assert selectors.implementation_status(control) == ControlStatus.OPERATING
+    yesterday = timezone.localdate() - timedelta(days=1)
+    url = reverse("api:evidence-artifact-detail", kwargs={"pk": artifact.pk})
+
+    assert auditor.api().patch(url, {"expires_on": yesterday.isoformat()}, format="json").status_code == 403
+    response = officer.api().patch(
+        url,
+        {"effective_on": (yesterday - timedelta(days=30)).isoformat(), "expires_on": yesterday.isoformat()},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert selectors.implementation_status(control) == ControlStatus.STALE
+    assert artifact.history.first().history_user == officer.user
+
+
+def test_the_edit_page_changes_the_controls_an_artifact_evidences(officer) -> None:
+    first, second = ControlImplementationFactory(owner=officer.user), ControlImplementationFactory(owner=officer.user)
+    artifact = _create(officer.user, _upload("a.pdf", PDF), implementations=[first])
+    url = reverse("controls:artifact-edit", kwargs={"pk": artifact.pk})
+    data = {
+        "title": artifact.title,
+        "effective_on": artifact.effective_on.isoformat(),
+        "expires_on": artifact.expires_on.isoformat(),
+        "implementations": [second.pk],
+        "reason": "Moved",
+    }
+
+    assert officer.client().post(url, data).status_code == 302
+    assert list(artifact.implementations.all()) == [second]
