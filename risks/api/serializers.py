@@ -131,6 +131,7 @@ class RiskSerializer(serializers.ModelSerializer):
     )
     overdue_action_count = serializers.IntegerField(read_only=True, default=0)
     actions = TreatmentActionSerializer(many=True, read_only=True)
+    acceptances = RiskAcceptanceSerializer(many=True, read_only=True)
     reassess = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Rate it under the criteria in force."
     )
@@ -154,6 +155,7 @@ class RiskSerializer(serializers.ModelSerializer):
             "accepted_until",
             "overdue_action_count",
             "actions",
+            "acceptances",
             "created_at",
             "updated_at",
             "reassess",

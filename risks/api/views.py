@@ -72,7 +72,13 @@ class RiskViewSet(_Entries):
     queryset = Risk.objects.none()  # for the schema and model permissions; get_queryset scopes it
 
     def get_queryset(self) -> QuerySet[Risk]:
-        return selectors.risks_for(self.request.user).prefetch_related("controls", "actions__owner")
+        return selectors.risks_for(self.request.user).prefetch_related(
+            "controls",
+            "actions__owner",
+            "acceptances__decision",
+            "acceptances__requested_by",
+            "acceptances__accepted_by",
+        )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self._body()

@@ -96,6 +96,8 @@ def test_the_committee_accepts_and_the_owner_cannot(officer, committee, owner, h
     assert response.status_code == 200
     assert response.json()["risk"]["status"] == "accepted"
     assert response.json()["acceptance"]["state"] == "accepted"
+    listed = committee.api().get(reverse("api:risk-detail", args=[high_risk.pk])).json()["acceptances"]
+    assert [(a["acceptor"], a["state"], a["accepted_by"]) for a in listed] == [("committee", "accepted", "committee")]
     again = committee.api().post(reverse("api:risk-accept", args=[high_risk.pk]), {"rationale": "x"}, format="json")
     assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
 
