@@ -70,7 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "governance.view_concernchannel",
         "governance.change_concernchannel",
     ],
-    Role.OWNER: [*READ_SYSTEM],
+    # Owners report progress on the actions they own (scoped to owner == user by the action querysets).
+    Role.OWNER: [*READ_SYSTEM, "governance.change_correctiveaction", "governance.change_reviewaction"],
     Role.COMMITTEE: [*READ_SYSTEM, *READ_CONCERNS],
     Role.AUDITOR: [*READ_SYSTEM, *READ_CONCERNS],
     Role.ADMINISTRATOR: [],

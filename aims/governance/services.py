@@ -33,6 +33,7 @@ from aims.governance.models import (
     AuditFinding,
     Concern,
     ConcernChannel,
+    CorrectiveAction,
     Document,
     DocumentVersion,
     Incident,
@@ -41,9 +42,12 @@ from aims.governance.models import (
     ManagementReview,
     Nonconformity,
     OrganisationProfile,
+    ReviewAction,
 )
+from aims.governance.models.audits import EDIT_ALL_ACTIONS
 
 AUTO_USER_FIELDS = ("recorded_by", "created_by")
+OWNER_ACTION_FIELDS = {"status", "completed_on"}
 PROFILE_FIELDS = ("name", "legal_name", "sector", "country", "purpose", "aims_contact_email")
 
 
@@ -108,10 +112,17 @@ def update_record(*, obj: models.Model, user: Any, reason: str = "", **fields: A
     """Change a plain governed record; only the fields given change (the user needs `change_`)."""
     model = type(obj)
     require_perms(user, _perm(model, "change"), message=f"You may not change {model._meta.verbose_name_plural}.")
+    if not model._default_manager.restrict(user, "change").filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
+        raise NotAllowed(f"You may not change this {model._meta.verbose_name}.")
     guard = GUARDS.get(model)
     if guard is not None:
         guard(obj)
     plain, many = _split(model, fields)
+    if model in (CorrectiveAction, ReviewAction) and not user.has_perm(EDIT_ALL_ACTIONS):
+        # An owner reports progress on their action; what it is, whose it is and when it is due are the officer's.
+        changed = {name for name, value in plain.items() if getattr(obj, name) != value} | set(many)
+        if changed - OWNER_ACTION_FIELDS:
+            raise NotAllowed("You may change only the status and completion date of your action.")
     for name, value in plain.items():
         setattr(obj, name, value)
     _save(obj, user=user, reason=reason or "Changed")
@@ -302,7 +313,9 @@ def raise_concern(
         reporter_contact="" if anonymous else reporter_contact,
         external=external,
     )
-    _save(concern, user=None if anonymous or not authenticated else user, reason="Concern raised")
+    # The history keeps the writer as its user: only a named concern may name the reporter there too.
+    named = authenticated and confidentiality == ConcernConfidentiality.NAMED
+    _save(concern, user=user if named else None, reason="Concern raised")
     return concern
 
 

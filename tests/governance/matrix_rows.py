@@ -92,6 +92,16 @@ API_CREATE: dict[str, dict[str, Any]] = {
     "review": {"title": "Review 2027", "held_on": "2027-01-15"},
 }
 
+OWNED_ACTIONS = {"action", "review-action"}
+
+
+def owners_action(slug: str) -> Callable[[dict[str, Persona]], dict[str, Any]]:
+    def make(personas: dict[str, Persona]) -> dict[str, Any]:
+        return {"pk": FACTORIES[slug](owner=personas["owner"].user).pk}
+
+    return make
+
+
 ROWS: list[Row] = [
     Row("governance:index", allowed=READERS),
     Row("governance:my-work", allowed=LOGGED_IN),
@@ -238,7 +248,12 @@ for _r in RESOURCES:
     ROWS += [
         Row(f"governance:{_r.slug}-detail", kwargs=one(_r.slug), allowed=READERS),
         Row(f"governance:{_r.slug}-history", kwargs=one(_r.slug), allowed=READERS),
-        Row(f"governance:{_r.slug}-edit", kwargs=one(_r.slug), allowed={"officer": 200}),
+        Row(
+            f"governance:{_r.slug}-edit",
+            kwargs=one(_r.slug),
+            # An owner may change actions, but only their own: someone else's is not found for them.
+            allowed={"officer": 200, "owner": 404} if _r.slug in OWNED_ACTIONS else {"officer": 200},
+        ),
         Row(f"api:{_r.api_basename}-detail", api=True, kwargs=one(_r.slug), allowed=READERS),
         Row(f"api:{_r.api_basename}-history", api=True, kwargs=one(_r.slug), allowed=READERS),
         Row(
@@ -248,5 +263,19 @@ for _r in RESOURCES:
             kwargs=one(_r.slug),
             data={},
             allowed={"officer": 200},
+        ),
+    ]
+
+for _slug in OWNED_ACTIONS:
+    _basename = next(r.api_basename for r in RESOURCES if r.slug == _slug)
+    ROWS += [
+        Row(f"governance:{_slug}-edit", kwargs=owners_action(_slug), allowed={"officer": 200, "owner": 200}),
+        Row(
+            f"api:{_basename}-detail",
+            api=True,
+            method="patch",
+            kwargs=owners_action(_slug),
+            data={"status": "done"},
+            allowed={"officer": 200, "owner": 200},
         ),
     ]

@@ -136,3 +136,19 @@ def test_owners_and_committee_cannot_close_a_nonconformity(owner, committee) -> 
             format="json",
         )
         assert response.status_code == 403
+
+
+def test_an_owner_reports_progress_on_their_own_action_only(owner, officer) -> None:
+    mine = CorrectiveActionFactory(owner=owner.user)
+    theirs = CorrectiveActionFactory(owner=officer.user)
+    url = reverse("api:aims-corrective-action-detail", kwargs={"pk": mine.pk})
+    done = owner.api().patch(url, {"status": "done", "completed_on": "2026-11-20"}, format="json")
+    assert done.status_code == 200, done.json()
+    moved = owner.api().patch(url, {"due_on": "2030-01-01"}, format="json")
+    assert moved.status_code == 403
+    other = owner.api().patch(
+        reverse("api:aims-corrective-action-detail", kwargs={"pk": theirs.pk}), {"status": "done"}, format="json"
+    )
+    assert other.status_code == 403
+    mine.refresh_from_db()
+    assert mine.history.latest().history_user == owner.user

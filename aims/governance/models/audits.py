@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +18,9 @@ from aims.governance.choices import (
     NonconformitySource,
     NonconformityStatus,
 )
+
+# Officers change every action; an owner only theirs (the permission is the officers' add_nonconformity).
+EDIT_ALL_ACTIONS = "governance.add_nonconformity"
 
 
 class AuditProgramme(models.Model):
@@ -148,6 +153,15 @@ class Nonconformity(models.Model):
             raise ValidationError({"control_reference": "Name the failing control."})
 
 
+class ActionQuerySet(RestrictedQuerySet):
+    """Everyone who may read actions reads them all; an owner changes only the actions they own (officers all)."""
+
+    def scope(self, user: Any, action: str) -> ActionQuerySet:
+        if action == "view" or user.has_perm(EDIT_ALL_ACTIONS):
+            return self
+        return self.filter(owner=user)
+
+
 class CorrectiveAction(models.Model):
     """An action to correct a nonconformity or remove its cause, with an owner and a due date (10.2 c)."""
 
@@ -158,7 +172,7 @@ class CorrectiveAction(models.Model):
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     completed_on = models.DateField(null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -11,6 +11,7 @@ from aims.core.choices import DecisionKind, DecisionStatus
 from aims.core.models import Decision
 from aims.core.querysets import RestrictedQuerySet
 from aims.governance.choices import ActionStatus, ReminderKind, ReviewStatus
+from aims.governance.models.audits import ActionQuerySet
 
 
 class ManagementReview(models.Model):
@@ -77,7 +78,7 @@ class ReviewAction(models.Model):
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
