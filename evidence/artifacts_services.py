@@ -107,7 +107,8 @@ def _refused(what: str) -> ServiceError:
     )
 
 
-def _store_file(artifact: EvidenceArtifact, upload: UploadedFile, user: Any, reason: str) -> ArtifactFile:
+def _check_upload(upload: UploadedFile) -> str:
+    """Size and type of one upload; its content type when accepted."""
     if upload.size is None or upload.size > MAX_ARTIFACT_BYTES:
         raise FileTooLarge(
             f"{upload.name} is larger than {MAX_ARTIFACT_BYTES // (1024 * 1024)} MB.",
@@ -115,7 +116,12 @@ def _store_file(artifact: EvidenceArtifact, upload: UploadedFile, user: Any, rea
         )
     if upload.size == 0:
         raise ServiceError(f"{upload.name} is empty.", fields={"files": ["The file is empty."]})
-    content_type = detect_content_type(upload)
+    return detect_content_type(upload)
+
+
+def _store_file(
+    artifact: EvidenceArtifact, upload: UploadedFile, content_type: str, user: Any, reason: str
+) -> ArtifactFile:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -137,9 +143,13 @@ def _store_file(artifact: EvidenceArtifact, upload: UploadedFile, user: Any, rea
     return stored
 
 
-def _check_files(files: list[UploadedFile]) -> None:
+def _check_files(files: list[UploadedFile]) -> list[str]:
+    """Every file is checked before any is stored, so a refused upload leaves nothing on disk."""
+    if not files:
+        raise ServiceError("Attach at least one file.", fields={"files": ["This field is required."]})
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ServiceError(f"At most {MAX_FILES_PER_UPLOAD} files at a time.", fields={"files": ["Too many."]})
+    return [_check_upload(upload) for upload in files]
 
 
 @transaction.atomic
@@ -157,9 +167,7 @@ def create_artifact(
     """Record a piece of manual evidence with its files; it counts for its implementations until it expires."""
     if not user.has_perm("evidence.add_evidenceartifact"):
         raise NotAllowed("You may not add evidence artifacts.")
-    if not files:
-        raise ServiceError("Attach at least one file.", fields={"files": ["This field is required."]})
-    _check_files(files)
+    types = _check_files(files)
     artifact = EvidenceArtifact(
         title=title, description=description, effective_on=effective_on, expires_on=expires_on, uploaded_by=user
     )
@@ -169,8 +177,8 @@ def create_artifact(
     artifact.save()
     if implementations:
         artifact.implementations.set(implementations)
-    for upload in files:
-        _store_file(artifact, upload, user, reason or "File uploaded")
+    for upload, content_type in zip(files, types, strict=True):
+        _store_file(artifact, upload, content_type, user, reason or "File uploaded")
     return artifact
 
 
@@ -180,10 +188,11 @@ def add_artifact_files(
 ) -> list[ArtifactFile]:
     if not user.has_perm("evidence.change_evidenceartifact"):
         raise NotAllowed("You may not change evidence artifacts.")
-    if not files:
-        raise ServiceError("Attach at least one file.", fields={"files": ["This field is required."]})
-    _check_files(files)
-    return [_store_file(artifact, upload, user, reason or "File uploaded") for upload in files]
+    types = _check_files(files)
+    return [
+        _store_file(artifact, upload, content_type, user, reason or "File uploaded")
+        for upload, content_type in zip(files, types, strict=True)
+    ]
 
 
 @transaction.atomic

@@ -244,3 +244,12 @@ def test_the_edit_page_changes_the_controls_an_artifact_evidences(officer) -> No
 
     assert officer.client().post(url, data).status_code == 302
     assert list(artifact.implementations.all()) == [second]
+
+
+def test_one_refused_file_stores_none_of_the_upload(officer, settings) -> None:
+    with pytest.raises(services.UnsupportedFile):
+        _create(officer.user, _upload("a.pdf", PDF), _upload("b.html", b"<html></html>"))
+
+    stored = Path(settings.MEDIA_ROOT) / "evidence"
+    assert not any(p.is_file() for p in stored.rglob("*"))
+    assert not ArtifactFile.objects.exists()
