@@ -24,6 +24,7 @@ from aims.core import selectors as core_selectors
 from aims.core.decorators import permission_required
 from aims.core.exceptions import ServiceError
 from aims.governance import markdown, selectors, services
+from aims.governance.filtersets import filterset_for
 from aims.governance.forms import (
     ChannelForm,
     CloseForm,
@@ -198,8 +199,12 @@ def _detail_url(resource: Resource, obj: models.Model) -> str:
 def make_list(resource: Resource) -> Callable[..., HttpResponse]:
     @permission_required(resource.view_perm)
     def view(request: HttpRequest) -> HttpResponse:
-        queryset = selectors.records_for(resource.model, request.user)
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        filterset = filterset_for(resource)(
+            request.GET or None, queryset=selectors.records_for(resource.model, request.user)
+        )
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
         rows = [(obj, [_display(obj, c) for c in resource.columns]) for obj in page]
         headers = [str(resource.model._meta.get_field(c).verbose_name).capitalize() for c in resource.columns]
         return render(
@@ -211,7 +216,10 @@ def make_list(resource: Resource) -> Callable[..., HttpResponse]:
                 "rows": rows,
                 "headers": headers,
                 "may_add": request.user.has_perm(resource.add_perm),
+                "filterset": filterset,
+                "query": query.urlencode(),
             },
+            status=400 if filterset.errors else 200,
         )
 
     view.__name__ = f"{resource.slug}_list"

@@ -85,3 +85,14 @@ def test_owners_read_incidents_but_cannot_record_them(owner) -> None:
     assert owner.api().get(reverse("api:incident-list")).status_code == 200
     response = owner.api().post(reverse("api:incident-list"), {"title": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_lists_filter_the_same_way_on_the_page_and_in_the_api(officer) -> None:
+    IncidentFactory(title="Big one", severity="critical")
+    IncidentFactory(title="Small one", severity="low")
+    api = officer.api().get(reverse("api:incident-list"), {"severity": "critical"}).json()
+    assert [i["title"] for i in api["results"]] == ["Big one"]
+    page = officer.client().get(reverse("governance:incident-list"), {"severity": "critical"})
+    assert "Big one" in page.content.decode() and "Small one" not in page.content.decode()
+    assert officer.api().get(reverse("api:incident-list"), {"severity": "apocalyptic"}).status_code == 400
+    assert officer.client().get(reverse("governance:incident-list"), {"severity": "apocalyptic"}).status_code == 400

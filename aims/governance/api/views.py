@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -35,6 +36,7 @@ from aims.governance.api.serializers import (
     VersionCreateSerializer,
     serializer_for,
 )
+from aims.governance.filtersets import filterset_for
 from aims.governance.models import (
     AimsScope,
     AuditFinding,
@@ -152,6 +154,8 @@ def viewset_for(resource: Resource) -> type[_Records]:
         "resource": resource,
         "serializer_class": serializer,
         "queryset": resource.model._default_manager.none(),
+        "filter_backends": [DjangoFilterBackend],
+        "filterset_class": filterset_for(resource),
         "__doc__": doc,
     }
     if resource.slug == "version":
