@@ -16,6 +16,7 @@ from aims.core.decorators import permission_required
 from aims.core.exceptions import ServiceError
 from controls import csv_io, selectors, services
 from controls.forms import AsOfForm, DiffForm, SoADecideForm, SoAEntryForm, SoAImportForm, SoARequestForm
+from controls.status import FRESHNESS_WINDOW
 
 VIEW_SOA = "controls.view_soaentry"
 VIEW_VERSIONS = "controls.view_soaversion"
@@ -43,6 +44,7 @@ def _soa_page(request: HttpRequest, *, decide_form: SoADecideForm | None = None,
             "request_form": SoARequestForm(),
             "decide_form": decide_form or SoADecideForm(),
             "as_of_form": AsOfForm(),
+            "window_days": FRESHNESS_WINDOW.days,
         },
         status=status,
     )
