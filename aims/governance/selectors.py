@@ -81,3 +81,22 @@ def my_work(user: Any) -> QuerySet[Reminder]:
 
 def today() -> Any:
     return timezone.localdate()
+
+
+def responsibility_matrix(user: Any) -> dict[str, Any]:
+    """The RACI matrix (A.3.2): one row per activity (and AI system), one column per person, letters in cells."""
+    from aims.governance.models import ResponsibilityAssignment
+
+    cells = ResponsibilityAssignment.objects.restrict(user, "view").select_related("person", "ai_system")
+    people = sorted({c.person for c in cells}, key=lambda p: p.username)
+    rows: dict[tuple[str, str], dict[int, str]] = {}
+    for cell in cells:
+        key = (cell.activity, str(cell.ai_system) if cell.ai_system_id else "")
+        rows.setdefault(key, {})[cell.person_id] = cell.responsibility
+    return {
+        "people": people,
+        "rows": [
+            {"activity": activity, "system": system, "letters": [letters.get(p.pk, "") for p in people]}
+            for (activity, system), letters in sorted(rows.items())
+        ],
+    }

@@ -218,6 +218,7 @@ def make_list(resource: Resource) -> Callable[..., HttpResponse]:
                 "may_add": request.user.has_perm(resource.add_perm),
                 "filterset": filterset,
                 "query": query.urlencode(),
+                "matrix": selectors.responsibility_matrix(request.user) if resource.slug == "responsibility" else None,
             },
             status=400 if filterset.errors else 200,
         )
