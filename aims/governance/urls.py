@@ -21,6 +21,7 @@ urlpatterns = [
         views.version_request_approval,
         name="version-request-approval",
     ),
+    path("aims/document-versions/<int:pk>/attachment/", views.version_attachment, name="version-attachment"),
     path("aims/documents/<int:pk>/reviewed/", views.document_mark_reviewed, name="document-reviewed"),
     path("aims/kpis/<int:pk>/record/", views.kpi_record, name="kpi-record"),
     path("aims/audit-findings/<int:pk>/raise-nonconformity/", views.finding_raise_nonconformity, name="finding-raise"),

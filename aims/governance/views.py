@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -185,6 +185,25 @@ def _display(obj: models.Model, name: str) -> Any:
     return "—" if value in (None, "") else value
 
 
+def _describe(value: Any) -> str:
+    """A frozen review input as people read it: lists and mappings flattened into short text."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_describe(v)}" for k, v in value.items()) or "none"
+    if isinstance(value, list):
+        return "; ".join(_describe(v) for v in value) or "none"
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def _describe_input(data: dict[str, Any]) -> dict[str, Any]:
+    if not data.get("available", False):
+        return {"available": False, "note": data.get("note", "not available yet")}
+    skip = {"label", "available"}
+    rows = [(key.replace("_", " ").capitalize(), _describe(value)) for key, value in data.items() if key not in skip]
+    return {"available": True, "rows": rows}
+
+
 def _facts(obj: models.Model, names: tuple[str, ...]) -> list[tuple[str, Any]]:
     return [(str(obj._meta.get_field(n).verbose_name).capitalize(), _display(obj, n)) for n in names]
 
@@ -253,7 +272,7 @@ def _detail_context(request: HttpRequest, resource: Resource, obj: Any) -> dict[
     elif isinstance(obj, Nonconformity):
         extra["close_form"] = CloseForm()
     elif isinstance(obj, ManagementReview):
-        extra["inputs"] = [(label, obj.inputs.get(key, {})) for key, label in INPUTS]
+        extra["inputs"] = [(label, _describe_input(obj.inputs.get(key, {}))) for key, label in INPUTS]
         extra["request_form"] = DecisionRequestForm()
         extra["decisions_on"] = core_selectors.decisions_on(obj, request.user)[:10]
     return extra
@@ -428,6 +447,22 @@ def version_request_approval(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.request_document_approval(version=version, user=request.user, note=note),
         "Approval requested. A committee member other than you must decide it.",
     )
+
+
+@permission_required("governance.view_documentversion")
+def version_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file attached to a version, downloaded (never shown inline, so it cannot run in the portal's origin)."""
+    version = get_object_or_404(selectors.records_for(DocumentVersion, request.user), pk=pk)
+    if not version.attachment:
+        raise Http404
+    try:
+        handle = version.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = version.attachment.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @permission_required("governance.view_document")

@@ -102,8 +102,15 @@ def owners_action(slug: str) -> Callable[[dict[str, Persona]], dict[str, Any]]:
     return make
 
 
+def version_with_file(personas: dict[str, Persona]) -> dict[str, Any]:
+    # The file itself is not written (the matrix must not fill the media directory): readers get a 404 for the
+    # missing file, which shows they passed authorization; test_documents downloads a real one.
+    return {"pk": DocumentVersionFactory(attachment="governance/documents/absent.txt").pk}
+
+
 ROWS: list[Row] = [
     Row("governance:index", allowed=READERS),
+    Row("governance:version-attachment", kwargs=version_with_file, allowed=allowed_for(404, ROLE_HOLDERS)),
     Row("governance:my-work", allowed=LOGGED_IN),
     Row("governance:scope", allowed=READERS),
     Row("governance:scope-edit", allowed={"officer": 200}),

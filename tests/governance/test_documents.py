@@ -84,6 +84,9 @@ def test_the_ui_writes_a_version_with_an_attachment_and_renders_it_safely(office
     html = page.content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html and "<strong>bold</strong>" in html
+    download = officer.client().get(reverse("governance:version-attachment", kwargs={"pk": version.pk}))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4"
+    assert download["Content-Disposition"].startswith("attachment")
 
 
 def test_markdown_renders_a_safe_subset() -> None:
