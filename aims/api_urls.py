@@ -9,6 +9,7 @@ from aims.audit.api.views import AuditEventViewSet
 from aims.core.api import views as core_views
 from aims.core.api.docs import SchemaView, SwaggerView
 from evidence.api import ingest as evidence_ingest
+from policies.api import opa as policies_opa
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -21,6 +22,7 @@ urlpatterns = [
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/me/", MeView.as_view(), name="me"),
     path("evidence/v1/events", evidence_ingest.events, name="evidence-ingest"),
+    path("evidence/v1/opa/logs", policies_opa.logs, name="evidence-opa-logs"),
     path("v1/decisions/<int:pk>/approve/", core_views.DecisionApproveView.as_view(), name="decision-approve"),
     path("v1/decisions/<int:pk>/reject/", core_views.DecisionRejectView.as_view(), name="decision-reject"),
     path("v1/decisions/<int:pk>/withdraw/", core_views.DecisionWithdrawView.as_view(), name="decision-withdraw"),

@@ -197,6 +197,10 @@ AIMS_INGEST_MAX_EVENTS = env_int("AIMS_INGEST_MAX_EVENTS", 1000, minimum=1)
 AIMS_INGEST_MAX_BYTES = env_int("AIMS_INGEST_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 AIMS_INGEST_MAX_EVENT_BYTES = env_int("AIMS_INGEST_MAX_EVENT_BYTES", 64 * 1024, minimum=1024)
 AIMS_INGEST_MAX_BACKLOG = env_int("AIMS_INGEST_MAX_BACKLOG", 2000, minimum=1)
+# The key of /decide's hash operator (stable pseudonyms within a deployment); unset, it derives from SECRET_KEY.
+AIMS_DECIDE_HASH_KEY = env_str("AIMS_DECIDE_HASH_KEY") or None
+if AIMS_DECIDE_HASH_KEY is not None and len(AIMS_DECIDE_HASH_KEY.encode()) < 16:
+    raise ImproperlyConfigured("AIMS_DECIDE_HASH_KEY must be at least 16 bytes")
 # Only bench_ingest sets this, for the server it starts itself (evidence/api/naive.py).
 AIMS_BENCH_ENDPOINTS = env_bool("AIMS_BENCH_ENDPOINTS", False)
 
@@ -399,6 +403,14 @@ CELERY_BEAT_SCHEDULE = {
     "evidence-ensure-partitions": {
         "task": "evidence.tasks.ensure_partitions",
         "schedule": crontab(minute=17, hour="*/6"),
+    },
+    "risks-reopen-expired-acceptances": {
+        "task": "risks.tasks.reopen_expired_acceptances",
+        "schedule": crontab(minute=5, hour="*"),
+    },
+    "risks-reconcile-impact-assessments": {
+        "task": "risks.tasks.reconcile_impact_assessments",
+        "schedule": crontab(minute=35, hour="*"),
     },
     "clear-expired-sessions": {
         "task": "aims.accounts.tasks.clear_expired_sessions",

@@ -17,10 +17,20 @@ from aims.core.models import Decision
 
 @transaction.atomic
 def request_decision(
-    *, kind: DecisionKind, subject: models.Model, version: str, requested_by: Any, note: str = ""
+    *,
+    kind: DecisionKind,
+    subject: models.Model,
+    version: str,
+    requested_by: Any,
+    note: str = "",
+    permission: str = "core.request_decision",
 ) -> Decision:
-    """Open a decision on one version of a subject. Only one request per subject can be pending."""
-    if not requested_by.has_perm("core.request_decision"):
+    """Open a decision on one version of a subject. Only one request per subject can be pending.
+
+    `permission` lets a kind name who may ask: by default the officers, but e.g. a risk's owner may put their
+    own risk up for the committee's acceptance. Who may *decide* never changes (four eyes, decide()).
+    """
+    if not requested_by.has_perm(permission):
         raise NotAllowed("You may not request governance decisions.")
     decision = Decision(
         kind=kind,

@@ -206,3 +206,19 @@ def test_bad_criteria_come_back_as_form_errors(officer) -> None:
         {"name": "bad", "likelihood_scale": "Low\nHigh", "impact_scale": "Low\nHigh", "levels": "low 2 owner"},
     )
     assert response.status_code == 400 and "highest score" in response.content.decode()
+
+
+def test_the_ai_system_page_shows_its_impact_assessment_falling_due(officer) -> None:
+    from django.urls import reverse
+
+    from risks import services as risk_services
+    from tests.risks.factories import ImpactAssessmentFactory
+
+    assessment = ImpactAssessmentFactory()
+    system = assessment.ai_system
+    risk_services.mark_impact_assessments_due([system], "The system's purpose changed.")
+    page = officer.client().get(reverse("registry:system-detail", kwargs={"pk": system.pk}))
+    html = page.content.decode()
+    assert "Impact assessment (ISO/IEC 42001 6.1.4, A.5)" in html
+    assert "Due for review" in html
+    assert "purpose changed" in html
