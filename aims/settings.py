@@ -372,8 +372,12 @@ if AIMS_LOCAL_BROKER and not CELERY_BROKER_URL:
         "store_processed": False,
     }
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
-# Without a broker (tests on SQLite, scripts), tasks run inline in the caller, after commit.
+# Without a broker (tests on SQLite, scripts), tasks run inline in the caller, after commit. Celery still builds
+# a producer for eager calls, so point it at the in-process transport rather than the default amqp://localhost,
+# which on a shared machine might be someone's RabbitMQ.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
