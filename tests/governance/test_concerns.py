@@ -98,3 +98,12 @@ def test_only_officers_triage_and_owners_cannot_read_concerns(owner, auditor) ->
     )
     assert response.status_code == 403
     assert not mail.outbox
+
+
+def test_bad_input_to_the_concern_api_is_a_400_not_a_500(outsider) -> None:
+    url = reverse("api:aims-concern-list")
+    assert (
+        outsider.api().post(url, {"summary": "x", "details": "y", "ai_system": 999}, format="json").status_code == 400
+    )
+    assert outsider.api().post(url, {"summary": "x"}, format="json").status_code == 400
+    assert outsider.api().post(url, "not json", content_type="application/json").status_code == 400

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -171,8 +172,6 @@ def _create_version(self: _Records, request: Request, *args: Any, **kwargs: Any)
 
     document_id = request.data.get("document") if hasattr(request.data, "get") else None
     if not isinstance(document_id, int) or isinstance(document_id, bool):
-        from rest_framework.exceptions import ValidationError
-
         raise ValidationError({"document": ["Give the document's id."]})
     document = get_object_or_404(selectors.records_for(Document, request.user), pk=document_id)
     body = VersionCreateSerializer(data=request.data)
@@ -354,7 +353,9 @@ class ConcernViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         system_id = data.pop("ai_system", None)
-        system = get_object_or_404(AISystem, pk=system_id) if system_id is not None else None
+        system = AISystem.objects.filter(pk=system_id).first() if system_id is not None else None
+        if system_id is not None and system is None:
+            raise ValidationError({"ai_system": ["No AI system has this id."]})
         concern = services.raise_concern(user=request.user, ai_system=system, **data)
         return Response(ConcernSerializer(concern, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
