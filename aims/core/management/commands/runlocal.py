@@ -17,6 +17,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Serve the portal with a local Celery worker and beat (no Redis needed)."
 
@@ -45,6 +49,8 @@ class Command(BaseCommand):
             env=os.environ.copy(),
         )
         self.stdout.write(f"Celery worker and beat started (pid {worker.pid}) on {settings.CELERY_BROKER_URL}")
+        # A plain SIGTERM would end this process without the cleanup below and orphan the worker.
+        signal.signal(signal.SIGTERM, _stop)
         try:
             call_command("runserver", options["addrport"], use_reloader=False)
         finally:
