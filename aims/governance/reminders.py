@@ -144,10 +144,17 @@ def expiring_access(today: date) -> Iterator[Due]:
         )
 
 
-def issue(candidates: Iterable[Due]) -> int:
-    """Create the reminders that are new, and mail each new one once. Returns how many were new."""
+def issue(candidates: Iterable[Due], *, kind: str) -> int:
+    """Create the reminders of one kind that are new, and mail each new one once; retire those of that kind that
+    no longer fall due (the document was reviewed, the action done), so "My work" shows only what is left.
+    Returns how many were new."""
+    dues = list(candidates)
+    current = {(due.user.pk, due.subject_key, due.due_on) for due in dues if due.user is not None}
+    for reminder in Reminder.objects.filter(kind=kind, done=False).only("user_id", "subject_key", "due_on"):
+        if (reminder.user_id, reminder.subject_key, reminder.due_on) not in current:
+            Reminder.objects.filter(pk=reminder.pk).update(done=True)
     created = 0
-    for due in candidates:
+    for due in dues:
         if due.user is None or not due.user.is_active:
             continue
         try:

@@ -101,3 +101,15 @@ def test_the_reminder_task_runs_on_a_real_worker(celery_worker, owner) -> None:
     DocumentFactory(owner=owner.user, next_review_on=timezone.localdate())
     tasks.remind_reviews_due.delay()
     assert wait_for(lambda: Reminder.objects.filter(user=owner.user).exists())
+
+
+def test_a_reviewed_document_leaves_my_work_and_its_next_review_is_reminded_later(owner) -> None:
+    from aims.governance import services
+
+    document = DocumentFactory(owner=owner.user, next_review_on=timezone.localdate())
+    tasks.remind_reviews_due()
+    assert owner.client().get(reverse("governance:my-work")).context["reminders"].count() == 1
+    services.mark_document_reviewed(document=document, user=owner.user)
+    tasks.remind_reviews_due()
+    assert owner.client().get(reverse("governance:my-work")).context["reminders"].count() == 0
+    assert len(mail.outbox) == 1
