@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core.csv import csv_response
 from aims.core.decorators import permission_required
 from aims.core.exceptions import ServiceError
@@ -126,6 +128,7 @@ def soa_decide(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW_SOA)
 def soa_export(request: HttpRequest) -> HttpResponse:
     rows = selectors.soa_rows(selectors.soa_entries_for(request.user))
+    audit.record(AuditKind.DOWNLOAD, actor=request.user, request=request, summary="Exported the SoA draft (CSV)")
     return csv_response("soa-draft.csv", csv_io.EXPORT_COLUMNS, csv_io.draft_rows(rows))
 
 
@@ -168,6 +171,7 @@ def soa_version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def soa_version_export(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_object_or_404(selectors.soa_versions_for(request.user), pk=pk)
     name = f"soa-version-{version.number}.csv" if version.number else f"soa-proposal-{version.pk}.csv"
+    audit.record(AuditKind.DOWNLOAD, actor=request.user, request=request, subject=version, summary=f"Exported {name}")
     return csv_response(name, csv_io.EXPORT_COLUMNS, csv_io.version_rows(version.rows))
 
 

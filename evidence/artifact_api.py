@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core.exceptions import ServiceError
 from aims.core.permissions import has_perms
 from controls.models import ControlImplementation
@@ -140,6 +142,14 @@ class ArtifactFileDownloadView(APIView):
         if not has_perms(request.user, "evidence.view_evidenceartifact", "evidence.view_artifactfile"):
             self.permission_denied(request, message="You may not do this.")
         stored = get_object_or_404(selectors.files_for(request.user), pk=pk)
+        audit.record(
+            AuditKind.DOWNLOAD,
+            actor=request.user,
+            request=request,
+            subject=stored,
+            summary=f"Downloaded evidence file {stored.original_name}"[:300],
+            details={"artifact": stored.artifact_id, "sha256": stored.sha256},
+        )
         response = FileResponse(
             stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
         )

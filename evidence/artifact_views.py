@@ -14,6 +14,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core.decorators import permission_required
 from aims.core.exceptions import ServiceError
 from evidence import artifact_selectors as selectors
@@ -130,6 +132,14 @@ def artifact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, "evidence.view_artifactfile")
 def file_download(request: HttpRequest, pk: int) -> FileResponse:
     stored = get_object_or_404(selectors.files_for(request.user), pk=pk)
+    audit.record(
+        AuditKind.DOWNLOAD,
+        actor=request.user,
+        request=request,
+        subject=stored,
+        summary=f"Downloaded evidence file {stored.original_name}"[:300],
+        details={"artifact": stored.artifact_id, "sha256": stored.sha256},
+    )
     response = FileResponse(
         stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
     )

@@ -253,3 +253,15 @@ def test_one_refused_file_stores_none_of_the_upload(officer, settings) -> None:
     stored = Path(settings.MEDIA_ROOT) / "evidence"
     assert not any(p.is_file() for p in stored.rglob("*"))
     assert not ArtifactFile.objects.exists()
+
+
+def test_a_download_is_recorded_in_the_audit_trail(officer, auditor) -> None:
+    from aims.audit.models import AuditEvent
+
+    stored = stored_artifact_file(officer.user, name="minutes.pdf")
+
+    auditor.client().get(reverse("controls:artifact-file-download", kwargs={"pk": stored.pk}))
+    auditor.api().get(reverse("api:evidence-artifact-file-download", kwargs={"pk": stored.pk}))
+
+    events = AuditEvent.objects.filter(kind="download", actor=auditor.user, subject_id=str(stored.pk))
+    assert events.count() == 2 and "minutes.pdf" in events.first().summary
