@@ -416,6 +416,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "risks.tasks.reconcile_impact_assessments",
         "schedule": crontab(minute=35, hour="*"),
     },
+    "governance-remind-reviews-due": {
+        "task": "aims.governance.tasks.remind_reviews_due",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "governance-remind-overdue-actions": {
+        "task": "aims.governance.tasks.remind_overdue_actions",
+        "schedule": crontab(minute=5, hour=6),
+    },
+    "governance-remind-training-due": {
+        "task": "aims.governance.tasks.remind_training_due",
+        "schedule": crontab(minute=10, hour=6),
+    },
+    "governance-remind-incident-deadlines": {
+        "task": "aims.governance.tasks.remind_incident_deadlines",
+        "schedule": timedelta(hours=1),
+    },
+    "governance-remind-expiring-access": {
+        "task": "aims.governance.tasks.remind_expiring_access",
+        "schedule": crontab(minute=15, hour=6),
+    },
     "clear-expired-sessions": {
         "task": "aims.accounts.tasks.clear_expired_sessions",
         "schedule": crontab(minute=7, hour=3),

@@ -21,6 +21,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home"),
+    NavItem("My work", "governance:my-work"),
     NavItem("Register", "registry:index", "registry.view_aisystem"),
     NavItem("Risks", "risks:index", "risks.view_risk"),
     NavItem("Controls", "controls:index", "controls.view_framework"),
