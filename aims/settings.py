@@ -201,6 +201,9 @@ AIMS_INGEST_MAX_BACKLOG = env_int("AIMS_INGEST_MAX_BACKLOG", 2000, minimum=1)
 AIMS_DECIDE_HASH_KEY = env_str("AIMS_DECIDE_HASH_KEY") or None
 if AIMS_DECIDE_HASH_KEY is not None and len(AIMS_DECIDE_HASH_KEY.encode()) < 16:
     raise ImproperlyConfigured("AIMS_DECIDE_HASH_KEY must be at least 16 bytes")
+# Control status: how long a check result counts; the largest manual evidence file accepted.
+AIMS_CONTROL_FRESHNESS_DAYS = env_int("AIMS_CONTROL_FRESHNESS_DAYS", 31, minimum=1)
+AIMS_EVIDENCE_MAX_BYTES = env_int("AIMS_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Only bench_ingest sets this, for the server it starts itself (evidence/api/naive.py).
 AIMS_BENCH_ENDPOINTS = env_bool("AIMS_BENCH_ENDPOINTS", False)
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from aims.core.admin import GovernedAdmin, ReadOnlyAdminMixin
-from evidence.models import Event, EvidenceSource, IngestBatch, SourceToken
+from evidence.models import ArtifactFile, Event, EvidenceArtifact, EvidenceSource, IngestBatch, SourceToken
 
 
 @admin.register(EvidenceSource)
@@ -27,3 +27,13 @@ class IngestBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class EventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["source", "chain_index", "kind", "event_id", "use_case", "decision", "received_at"]
     list_filter = ["kind", "decision"]
+
+
+@admin.register(EvidenceArtifact)
+class EvidenceArtifactAdmin(GovernedAdmin):
+    list_display = ["title", "effective_on", "expires_on"]
+
+
+@admin.register(ArtifactFile)
+class ArtifactFileAdmin(GovernedAdmin):
+    list_display = ["original_name", "artifact", "size", "sha256"]

@@ -61,6 +61,12 @@ def _fast_passwords(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> None:
+    # Uploaded evidence goes to a per-test folder, never into a developer's var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def officer(db) -> Persona:
     return _persona("officer", [Role.OFFICER])

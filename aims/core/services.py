@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +14,15 @@ from aims.audit.choices import AuditKind
 from aims.core.choices import DecisionKind, DecisionStatus
 from aims.core.exceptions import Conflict, FourEyesViolation, NotAllowed, ServiceError
 from aims.core.models import Decision
+
+# What a decided row sets in motion in the app that owns its subject (e.g. numbering an approved SoA version).
+# Apps register their handler explicitly in AppConfig.ready(); decide() calls it inside its transaction, so the
+# generic decisions page and an app's own page leave the same state.
+_AFTER_DECISION: dict[str, Callable[[Decision], None]] = {}
+
+
+def after_decision(kind: DecisionKind, handler: Callable[[Decision], None]) -> None:
+    _AFTER_DECISION[kind] = handler
 
 
 @transaction.atomic
@@ -84,6 +94,9 @@ def decide(*, decision: Decision, user: Any, approve: bool, rationale: str = "")
         summary=f"{status.label}: {decision.get_kind_display().lower()} of {decision.subject_label}",
         details={"version": decision.subject_version, "requested_by": decision.requested_by.get_username()},
     )
+    handler = _AFTER_DECISION.get(decision.kind)
+    if handler is not None:
+        handler(decision)
     return decision
 
 
