@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from importlib import import_module
 from typing import Any
 
 from django.apps import apps
@@ -105,6 +106,10 @@ def soa_and_controls(now: datetime) -> dict[str, Any]:
         out["soa_entries"] = entry.objects.count()
         out["soa_by_applies"] = _count_by(entry, "applies")
         out["soa_by_implementation_status"] = _count_by(entry, "implementation_status")
+        # The status each control has from what operates (controls.status), through the app's own selector.
+        selectors = import_module(f"{entry._meta.app_config.name}.selectors")
+        rows = selectors.soa_rows(entry.objects.all(), now=now)
+        out["controls_by_status"] = dict(sorted(Counter(str(row.status) for row in rows).items()))
     if implementation is not None:
         out["implementations_by_status"] = _count_by(implementation, "status")
     version = _model("controls.SoAVersion")
