@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from aims.core.history import history_rows
 from aims.governance.choices import ConcernConfidentiality
 from aims.governance.models import AimsScope, ConcernChannel, OrganisationProfile, Reminder
 
@@ -18,16 +19,7 @@ def organisation_profile(user: Any) -> OrganisationProfile | None:
 
 def profile_history(profile: OrganisationProfile) -> list[dict[str, Any]]:
     """Each change with who, when, why and a field-by-field diff against the version before."""
-    records = list(profile.history.select_related("history_user").order_by("-history_id"))
-    rows = []
-    for record in records:
-        previous = record.prev_record
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [{"field": c.field, "old": c.old, "new": c.new} for c in delta.changes]
-        rows.append({"record": record, "changes": changes})
-    return rows
+    return history_rows(profile)
 
 
 def records_for(model: type[models.Model], user: Any, action: str = "view") -> QuerySet:
@@ -46,26 +38,7 @@ def concern_channel() -> ConcernChannel:
 
 def history_of(obj: models.Model) -> list[dict[str, Any]]:
     """Each change with who, when, why, and a field-by-field diff against the version before (newest first)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_id"))  # type: ignore[attr-defined]
-    rows = []
-    for record in records:
-        previous = record.prev_record
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, foreign_keys_are_objs=False)
-            for change in delta.changes:
-                if change.field == "updated_at":
-                    continue
-                changes.append({"field": change.field, "old": _show(change.old), "new": _show(change.new)})
-        rows.append({"record": record, "changes": changes})
-    return rows
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, list):  # many-to-many changes come as lists of through-row dicts: show the ids linked
-        ids = [next((str(v[k]) for k in v if k not in {"id"} and not k.endswith("history")), "") for v in value]
-        return ", ".join(sorted(i for i in ids if i)) or "(none)"
-    return "" if value is None else str(value)
+    return history_rows(obj)
 
 
 def concern_reporter_visible(concern: Any, user: Any) -> bool:
