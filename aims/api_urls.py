@@ -32,6 +32,8 @@ urlpatterns = [
     path("v1/controls/", include("controls.api.urls")),
     path("v1/risks/", include("risks.api.urls")),
     path("v1/policies/", include("policies.api.urls")),
+    path("v1/evidence/", include("evidence.api.urls")),
+    path("v1/reports/", include("aims.reports.api.urls")),
     path("enforcement/v1/", include("policies.api.enforcement_urls")),
 ]
 

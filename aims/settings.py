@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "policies",
     # The management system reads everything, so it comes last.
     "aims.governance",
+    "aims.reports",
+    "aims.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,8 @@ urlpatterns = [
     path("evidence/", include("evidence.urls")),
     path("policies/", include("policies.urls")),
     path("audit/", include("aims.audit.urls")),
+    path("reports/", include("aims.reports.urls")),
+    path("dashboard/", include("aims.dashboard.urls")),
     path("api/", include(("aims.api_urls", "api"))),
     path("admin/", admin.site.urls),
 ]

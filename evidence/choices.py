@@ -30,3 +30,8 @@ class Outcome(models.TextChoices):
 class FailMode(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+class Granularity(models.TextChoices):
+    DAY = "day", "Day"
+    HOUR = "hour", "Hour"

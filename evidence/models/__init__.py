@@ -1,6 +1,7 @@
 """Models of the evidence app, one module per concern."""
 
 from evidence.models.artifacts import ArtifactFile, EvidenceArtifact
+from evidence.models.rollups import LATENCY_BOUNDS_MS, NodeGap, Rollup, RuleRollup
 from evidence.models.store import (
     SOURCE_TOKEN_PREFIX,
     ZERO_HASH,
@@ -15,6 +16,7 @@ from evidence.models.store import (
 )
 
 __all__ = [
+    "LATENCY_BOUNDS_MS",
     "SOURCE_TOKEN_PREFIX",
     "ZERO_HASH",
     "ArtifactFile",
@@ -24,6 +26,9 @@ __all__ = [
     "EvidenceArtifact",
     "EvidenceSource",
     "IngestBatch",
+    "NodeGap",
+    "Rollup",
+    "RuleRollup",
     "SourceDay",
     "SourceNode",
     "SourceToken",

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "aims.dashboard"
+    label = "dashboard"
+    verbose_name = "Dashboard"

@@ -1,0 +1,3 @@
+"""The reports API, under /api/v1/reports/."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The evidence explorer's API, under /api/v1/evidence/."""
+
+urlpatterns: list = []
