@@ -34,3 +34,19 @@ def sweep_pending_batches() -> int:
 @shared_task(name="evidence.tasks.ensure_partitions")
 def ensure_partitions() -> list[str]:
     return partitions.ensure_partitions(months_ahead=3)
+
+
+@shared_task(name="evidence.tasks.sign_checkpoints")
+def sign_checkpoints() -> int:
+    """Sign each source's due days (beat, daily after midnight UTC, and again later for delayed days)."""
+    from evidence import checkpoints
+
+    return len(checkpoints.sign_due_checkpoints())
+
+
+@shared_task(name="evidence.tasks.push_checkpoints")
+def push_checkpoints() -> dict[str, int]:
+    """Deliver signed checkpoints to the external sinks; failed pushes are retried with backoff on later runs."""
+    from evidence import checkpoints
+
+    return checkpoints.push_due()

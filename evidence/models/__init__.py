@@ -1,6 +1,7 @@
 """Models of the evidence app, one module per concern."""
 
 from evidence.models.artifacts import ArtifactFile, EvidenceArtifact
+from evidence.models.checkpoints import Checkpoint, CheckpointPush, PushStatus, SigningKey
 from evidence.models.rollups import LATENCY_BOUNDS_MS, NodeGap, Rollup, RuleRollup
 from evidence.models.store import (
     SOURCE_TOKEN_PREFIX,
@@ -21,14 +22,18 @@ __all__ = [
     "ZERO_HASH",
     "ArtifactFile",
     "ChainHead",
+    "Checkpoint",
+    "CheckpointPush",
     "DedupeKey",
     "Event",
     "EvidenceArtifact",
     "EvidenceSource",
     "IngestBatch",
     "NodeGap",
+    "PushStatus",
     "Rollup",
     "RuleRollup",
+    "SigningKey",
     "SourceDay",
     "SourceNode",
     "SourceToken",
