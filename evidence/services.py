@@ -20,7 +20,7 @@ from aims.audit import services as audit
 from aims.audit.choices import AuditKind
 from aims.core.exceptions import Conflict, NotAllowed, ServiceError
 from aims.core.tokens import hash_token
-from evidence import canonical, chain
+from evidence import canonical, chain, rollups
 from evidence.choices import BatchStatus
 from evidence.ingest import Parsed
 from evidence.models import ChainHead, Event, EvidenceSource, IngestBatch, SourceDay, SourceNode, SourceToken
@@ -248,6 +248,7 @@ def expand_batch(batch_id: str) -> int:
         rows: list[dict[str, Any]] = []
         written = 0
         stats = _BatchStats()
+        rolled = rollups.BatchRollup(batch.source)
         for raw_item in _raw_items(batch.payload):
             item = canonical.decode_item(raw_item)
             index += 1
@@ -256,6 +257,7 @@ def expand_batch(batch_id: str) -> int:
             prev = chain.next_hash(prev, leaf)
             columns = _columns(item, known)
             stats.add(item, columns)
+            rolled.add(item, columns)
             rows.append(
                 {
                     "source_id": batch.source_id,
@@ -276,6 +278,7 @@ def expand_batch(batch_id: str) -> int:
             _insert_events(rows)
             written += len(rows)
         ChainHead.objects.filter(pk=head.pk).update(last_index=index, last_hash=prev.hex(), updated_at=timezone.now())
+        rolled.save()  # before stats.save: gaps compare with each node's state before this batch
         stats.save(batch.source_id, batch.received_at.astimezone(UTC).date())
         IngestBatch.objects.filter(pk=batch.pk).update(status=BatchStatus.EXPANDED, expanded_at=timezone.now())
     return written

@@ -50,3 +50,6 @@ def push_checkpoints() -> dict[str, int]:
     from evidence import checkpoints
 
     return checkpoints.push_due()
+
+
+from evidence import checks as _checks  # noqa: E402, F401  registers the check tasks
