@@ -41,3 +41,7 @@ def seed() -> list[EvidenceSource]:
 def after_all() -> None:
     """Traffic needs the published policy bundle, which a later app seeds: run once everything else has."""
     call_command("simulate_traffic", "--events", "20000", "--days", "30", "--silent-source", "litellm-us-prod")
+    # Checkpoints: sign every past day of the demo's traffic (and record the local key) once it is stored.
+    from evidence import checkpoints
+
+    checkpoints.sign_due_checkpoints()
