@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401  the report pages are added here
+"""Report pages under /reports/."""
+
+from django.urls import path
+
+from aims.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/download/", views.download, name="download"),
+]
