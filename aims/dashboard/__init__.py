@@ -1,1 +1,1 @@
-"""Reserved for a later issue (see DESIGN.md, Layout)."""
+"""The dashboard: the management system at a glance, and each AI system's story (issue 11)."""

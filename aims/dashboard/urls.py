@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401  the dashboard pages are added here
+from django.urls import path
+
+from aims.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("systems/<int:pk>/", views.system, name="system"),
+]

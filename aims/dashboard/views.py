@@ -1,0 +1,41 @@
+"""The dashboard (the management system at a glance) and each AI system's page. Views parse the period, call
+the selectors and render; a bad period answers 400 with the reason and the default period's figures."""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from aims.core.decorators import permission_required
+from aims.dashboard import selectors
+from aims.dashboard.forms import parse_period
+from aims.dashboard.roles import VIEW, VIEW_OWN_SYSTEMS
+from registry.models import AISystem
+
+
+@permission_required(VIEW)
+def index(request: HttpRequest) -> HttpResponse:
+    period, form = parse_period(request.GET)
+    context = selectors.dashboard_context(request.user, period.start, period.end)
+    context["form"] = form
+    return render(request, "dashboard/index.html", context, status=400 if form.errors else 200)
+
+
+def system(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (user.has_perm(VIEW) or user.has_perm(VIEW_OWN_SYSTEMS)):
+        raise PermissionDenied
+    ai_system = selectors.systems_for(user).select_related("owner", "classified_by").filter(pk=pk).first()
+    if ai_system is None:
+        # The register already tells every role holder which systems exist, so refusing says nothing new.
+        if AISystem.objects.filter(pk=pk).exists():
+            raise PermissionDenied
+        raise Http404("No such AI system.")
+    period, form = parse_period(request.GET)
+    context = selectors.system_context(user, ai_system, period.start, period.end)
+    context["form"] = form
+    return render(request, "dashboard/system.html", context, status=400 if form.errors else 200)
