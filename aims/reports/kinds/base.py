@@ -13,6 +13,7 @@ rendered PDF and the path to write the run's file to.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -52,6 +53,9 @@ class KindSpec:
     extension: str = "pdf"
     content_type: str = "application/pdf"
     default_period_days: int = DEFAULT_PERIOD_DAYS
+    # The last day a period may end on, when it is not today (evidence packs: the last signed day).
+    last_day: Callable[[], date] | None = None
+    last_day_reason: str = ""
 
     def may_request(self, user: Any) -> bool:
         return bool(user and user.is_authenticated and user.has_perms(["reports.add_reportrun", *self.permissions]))
@@ -88,12 +92,17 @@ def validate_parameters(spec: KindSpec, raw: Params | None) -> Params:
             errors.setdefault(AS_OF, []).append("The date cannot be in the future.")
         out[AS_OF] = as_of.isoformat()
     if DATE_FROM in spec.params:
-        date_to = _parse_date(DATE_TO, raw.get(DATE_TO), errors) or today
+        last_day = spec.last_day() if spec.last_day else today
+        date_to = _parse_date(DATE_TO, raw.get(DATE_TO), errors) or last_day
         date_from = _parse_date(DATE_FROM, raw.get(DATE_FROM), errors) or date_to - timedelta(
             days=min(spec.default_period_days, max_period_days()) - 1
         )
         if date_to > today:
             errors.setdefault(DATE_TO, []).append("The period cannot end in the future.")
+        elif date_to > last_day:
+            errors.setdefault(DATE_TO, []).append(
+                f"The period must end on or before {last_day}{spec.last_day_reason}."
+            )
         if date_from > date_to:
             errors.setdefault(DATE_FROM, []).append("The period must start on or before its end.")
         elif (date_to - date_from).days + 1 > max_period_days():
@@ -108,6 +117,9 @@ def validate_parameters(spec: KindSpec, raw: Params | None) -> Params:
             errors.setdefault(SEED, []).append("Enter a whole number, 0 or more.")
         else:
             out[SEED] = seed
+    elif SEED in spec.params:
+        # Chosen now rather than by the pack writer, so the summary and the run's parameters both show it.
+        out[SEED] = secrets.randbelow(2**31)
     if errors:
         raise ServiceError("Invalid report parameters.", fields={f"parameters.{k}": v for k, v in errors.items()})
     return out
@@ -165,3 +177,25 @@ def when(value: datetime | None) -> str:
 
 def username(user: Any) -> str:
     return user.get_username() if user is not None else ""
+
+
+class SystemReader:
+    """Who renders a report from the command line without --user: reads every record, like an administrator
+    with every read right. It never reaches a view; only `manage.py render_report` and the benchmark use it."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return True
+
+    def has_perms(self, perms: object, obj: object = None) -> bool:
+        return True
+
+    def get_username(self) -> str:
+        return "manage.py (system)"
+
+    def __str__(self) -> str:
+        return self.get_username()

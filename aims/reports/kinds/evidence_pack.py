@@ -29,6 +29,19 @@ def pack_writer() -> Any:
     return build_pack
 
 
+def last_signed_day() -> date:
+    """Yesterday (UTC), once the grace after midnight has passed: a day is signed only once it is over."""
+    try:
+        from evidence.checkpoints import last_due_day
+    except ImportError:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return timezone.now().date() - timedelta(days=1)
+    return last_due_day()
+
+
 def build_context(params: Params, user: Any) -> dict[str, Any]:
     first, last = period_of(params)
     scope = aims_scope(user)
@@ -95,6 +108,8 @@ KIND = KindSpec(
         "controls.view_controlcheckresult",
     ),
     assemble=assemble,
+    last_day=last_signed_day,
+    last_day_reason=": a day is signed only once it is over",
     extension="zip",
     content_type="application/zip",
 )
