@@ -111,6 +111,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "csp",
+    # Login throttling and two-factor authentication (issue 12): third-party auth apps, before ours.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aims.core",
     "aims.accounts",
     "aims.audit",
@@ -134,11 +139,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "aims.accounts.middleware.AccessExpiryMiddleware",
+    "aims.accounts.middleware.UserSessionMiddleware",
+    "aims.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aims.urls"
@@ -211,7 +221,9 @@ AIMS_BENCH_ENDPOINTS = env_bool("AIMS_BENCH_ENDPOINTS", False)
 
 # --- Authentication and sessions ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["aims.accounts.backends.AccessExpiryModelBackend"]
+# Axes first: it refuses a locked-out address or account before any password is checked. It only watches
+# django.contrib.auth.authenticate(); API tokens and evidence-source tokens never pass through it.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "aims.accounts.backends.AccessExpiryModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -228,6 +240,37 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 API_TOKEN_MAX_DAYS = env_int("AIMS_API_TOKEN_MAX_DAYS", 365, minimum=1)
+# "Your sessions": a record of each login's session (hashed key, browser, truncated address) is kept this many
+# days after the session ended, then purged by the clear-expired-sessions job.
+AIMS_SESSION_RECORD_DAYS = env_int("AIMS_SESSION_RECORD_DAYS", 30, minimum=1)
+
+# Login throttling (django-axes): after AIMS_LOGIN_FAILURE_LIMIT failures from one address, or against one
+# account, further attempts are refused for AIMS_LOGIN_LOCKOUT_MINUTES (0: until an administrator unlocks).
+AXES_FAILURE_LIMIT = env_int("AIMS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+_LOCKOUT_MINUTES = env_int("AIMS_LOGIN_LOCKOUT_MINUTES", 15, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_LOCKOUT_MINUTES) if _LOCKOUT_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# The same address rule as the audit trail (REMOTE_ADDR; a trusted proxy must rewrite it).
+AXES_CLIENT_IP_CALLABLE = "aims.audit.services.client_ip"
+# The audit trail already records every login; axes keeps only the failure counters, not a second access log,
+# and its log lines mask the name and address.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp): TOTP apps plus one-time recovery codes. Roles listed here must use
+# it (administrators can also require it per role in the admin); AIMS_2FA_PENDING_SECONDS is how long the code
+# may follow the password.
+OTP_TOTP_ISSUER = env_str("AIMS_2FA_ISSUER", "AIMS portal")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AIMS_2FA_REQUIRED_ROLES = env_list("AIMS_2FA_REQUIRED_ROLES", [])
+_ROLE_NAMES = {"Governance officer", "System owner", "Committee member", "Auditor", "Administrator"}
+if _unknown_roles := sorted(set(AIMS_2FA_REQUIRED_ROLES) - _ROLE_NAMES):
+    raise ImproperlyConfigured(
+        f"AIMS_2FA_REQUIRED_ROLES names unknown roles {_unknown_roles}; use {sorted(_ROLE_NAMES)}"
+    )
+AIMS_2FA_PENDING_SECONDS = env_int("AIMS_2FA_PENDING_SECONDS", 300, minimum=30)
 
 # --- Security headers -----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

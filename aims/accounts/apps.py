@@ -8,9 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        from aims.accounts import schema  # noqa: F401  registers the token scheme with drf-spectacular
+        from aims.accounts import receivers, schema  # noqa: F401  schema registers the token scheme
         from aims.accounts.roles import sync_roles_after_migrate
 
         # Roles are configuration, not domain data: keeping the groups in step with roles.py after every
         # migrate means a deployment can never run with stale permissions.
         post_migrate.connect(sync_roles_after_migrate)
+        # A lockout happens inside django-axes; its signal is the only place to see it (audited there).
+        receivers.connect()

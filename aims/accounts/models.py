@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.utils import timezone
 
 from aims.core.querysets import RestrictedQuerySet
 from aims.core.tokens import generate_key, hash_token
 
-__all__ = ["TOKEN_PREFIX", "ApiToken", "User", "hash_token"]
+__all__ = ["TOKEN_PREFIX", "ApiToken", "RoleSecurityPolicy", "User", "UserSession", "hash_token"]
 
 TOKEN_PREFIX = "aims_pat_"  # noqa: S105  a public marker of the token kind, not a secret
 
@@ -35,6 +35,7 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
         swappable = "AUTH_USER_MODEL"
+        permissions = [("manage_personal_data", "Can export and erase a person's data")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -47,6 +48,15 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return sorted(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_erased(self) -> bool:
+        return self.username == erased_username(self.pk)
+
+
+def erased_username(pk: int) -> str:
+    """The pseudonym an erased account keeps, so records that name it still resolve (docs/privacy.md)."""
+    return f"erased-{pk}"
 
 
 class ApiTokenQuerySet(RestrictedQuerySet):
@@ -92,3 +102,67 @@ class ApiToken(models.Model):
     def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class UserSessionQuerySet(RestrictedQuerySet):
+    def scope(self, user, action):
+        # Administrators (view_usersession) see everyone's in the admin; people see their own via selectors.
+        return self if user.is_superuser or user.has_perm("accounts.view_usersession") else self.filter(user=user)
+
+    def open(self, now: datetime | None = None) -> UserSessionQuerySet:
+        """Sessions not ended and seen within the session lifetime (older ones have expired on their own)."""
+        now = now or timezone.now()
+        return self.filter(
+            ended_at__isnull=True, last_seen_at__gt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        )
+
+
+class UserSession(models.Model):
+    """A logged-in browser session, so a person can see where they are logged in and end a session they do not
+    recognise (ISO/IEC 42001 A.4.2 resources, A.6.2.8 event logs; ISO/IEC 27001 A.8.5 secure authentication).
+
+    Keyed by the SHA-256 of Django's session key, never the key itself; the address is truncated to a network
+    (IPv4 /24, IPv6 /48) because the page only needs to say roughly where, not who (docs/privacy.md).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    network = models.CharField(max_length=64, blank=True, help_text="The address truncated to its network.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=100, blank=True)
+
+    objects = UserSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen_at", "-id"]
+        indexes = [
+            # The sessions page lists one person's open sessions; the purge finds ended ones by age.
+            models.Index(fields=["user", "ended_at"], name="usersession_user_idx"),
+            models.Index(fields=["last_seen_at"], name="usersession_seen_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.created_at:%Y-%m-%d %H:%M} ({self.network or 'unknown network'})"
+
+
+class RoleSecurityPolicy(models.Model):
+    """What a role requires of the people holding it: an administrator can require two-factor authentication
+    per role (ISO/IEC 42001 A.3.2 roles and responsibilities; ISO/IEC 27001 A.8.5). AIMS_2FA_REQUIRED_ROLES
+    adds roles from the deployment's configuration."""
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="security_policy")
+    two_factor_required = models.BooleanField(
+        default=False, help_text="Holders of this role must enrol a two-factor device before anything else."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["group__name"]
+        verbose_name = "role security policy"
+        verbose_name_plural = "role security policies"
+
+    def __str__(self) -> str:
+        return f"{self.group.name}: two-factor {'required' if self.two_factor_required else 'optional'}"

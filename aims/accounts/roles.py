@@ -44,6 +44,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_user",
         "accounts.add_user",
         "accounts.change_user",
+        "accounts.manage_personal_data",
+        # Two-factor per role, session records, and lifting login lockouts (issue 12).
+        "accounts.view_rolesecuritypolicy",
+        "accounts.add_rolesecuritypolicy",
+        "accounts.change_rolesecuritypolicy",
+        "accounts.delete_rolesecuritypolicy",
+        "accounts.view_usersession",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "auth.view_group",
     ],
 }

@@ -12,5 +12,7 @@ def end_expired_access() -> int:
 
 
 @shared_task(name="aims.accounts.tasks.clear_expired_sessions")
-def clear_expired_sessions() -> None:
+def clear_expired_sessions() -> int:
+    """Django's expired sessions, then the "Your sessions" records past AIMS_SESSION_RECORD_DAYS."""
     call_command("clearsessions")
+    return services.purge_session_records()

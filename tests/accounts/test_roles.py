@@ -24,9 +24,15 @@ def test_every_role_exists_with_exactly_its_listed_permissions(db) -> None:
         assert granted == set(perms), role
 
 
+# Asking for a report or an evidence pack produces a download of what the auditor already reads; it changes
+# nothing in the management system (aims/reports/roles.py).
+AUDITOR_TAKEAWAYS = {"reports.add_reportrun", "reports.request_evidence_pack"}
+
+
 def test_the_auditor_role_grants_no_write_permission(db) -> None:
     writes = [p for p in role_permissions()[Role.AUDITOR] if not p.split(".", 1)[1].startswith("view_")]
-    assert writes == []
+    assert set(writes) <= AUDITOR_TAKEAWAYS
+    assert not any(p.split(".", 1)[1].startswith(("change_", "delete_", "decide_")) for p in writes)
 
 
 def test_only_the_committee_may_decide_and_only_the_officer_may_request(db) -> None:
