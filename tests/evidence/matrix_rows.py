@@ -34,3 +34,26 @@ ROWS = [
         allowed={**allowed_for(401, ["officer", "owner", "committee", "auditor", "outsider"]), "ingestion": 202},
     ),
 ]
+
+
+def _event(personas: dict[str, Persona]) -> dict[str, Any]:
+    from datetime import UTC, datetime, timedelta
+
+    from evidence.models import EvidenceSource
+    from tests.evidence.checkpoint_helpers import ingest_on
+
+    source = EvidenceSource.objects.get(name="litellm-prod")
+    ingest_on(source, datetime.now(UTC) - timedelta(minutes=1), [decision()])
+    return {"name": "litellm-prod", "index": 0}
+
+
+# The evidence explorer: everyone with an evidence role reads events, checkpoints and check results.
+ROWS += [
+    Row("evidence:event-list", allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row("evidence:event-export", allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row("evidence:event-detail", kwargs=_event, allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row("api:evidence-event-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row("api:evidence-source-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row("api:evidence-checkpoint-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row("api:evidence-check-result-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
+]
