@@ -12,8 +12,10 @@ from aims.accounts.models import ApiToken, hash_token
 from aims.audit import services as audit
 from aims.audit.choices import AuditKind
 
-# Recording every use would turn every read into a write; once per interval is enough to spot stale tokens.
+# Recording every use would turn every read into a write: last_used_at moves at most every few minutes (enough
+# to spot stale tokens), and the audit trail records a token's use at most once an hour.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
+AUDIT_RESOLUTION = timedelta(hours=1)
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -38,14 +40,19 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("This account's access has ended.")
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            # The audit trail sees token use at the same resolution, not one row per request.
-            audit.record(
-                AuditKind.TOKEN_USED,
-                actor=user,
-                request=request,
-                subject=token,
-                summary=f"API token {token.prefix}… used",
+        if token.use_recorded_at is None or now - token.use_recorded_at > AUDIT_RESOLUTION:
+            # A conditional update claims the hour's row, so concurrent requests record it once.
+            claimed = ApiToken.objects.filter(pk=token.pk, use_recorded_at=token.use_recorded_at).update(
+                use_recorded_at=now
             )
+            if claimed:
+                audit.record(
+                    AuditKind.TOKEN_USED,
+                    actor=user,
+                    request=request,
+                    subject=token,
+                    summary=f"API token {token.prefix}… used",
+                )
         return user, token
 
     def authenticate_header(self, request: Any) -> str:

@@ -85,6 +85,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    use_recorded_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the audit trail last recorded this token's use."
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
