@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 from enforcement.bundle import revision
 from enforcement.examples import example_bundle
-from enforcement.litellm import AimsBlocked, AimsGuardrail, PortalClient
+from enforcement.litellm import AimsBlocked, AimsGuardrail, EventShipper, PortalClient, Spool
 from enforcement.litellm.client import Response
 
 KEY = "k" * 32
@@ -37,14 +39,30 @@ class FakePortal:
             if headers.get("If-None-Match") == etag:
                 return Response(304, {"etag": etag}, b"")
             return Response(200, {"etag": etag}, json.dumps(self.bundle).encode())
-        if self.event_status == 202:
-            self.events.extend(json.loads(gzip.decompress(body or b"")))
-        return Response(self.event_status, {}, b"{}")
+        if self.event_status != 202:
+            return Response(self.event_status, {"retry-after": "3"}, b'{"error": {}}')
+        accepted = duplicates = 0
+        for event in json.loads(gzip.decompress(body or b"")):
+            if any(e["event_id"] == event["event_id"] for e in self.events):
+                duplicates += 1  # the portal stores an event id once per source
+            else:
+                self.events.append(event)
+                accepted += 1
+        reply = {"batch_id": 1, "accepted": accepted, "duplicates": duplicates, "rejected": []}
+        return Response(202, {}, json.dumps(reply).encode())
 
 
-def guardrail(portal: FakePortal, **kwargs: Any) -> AimsGuardrail:
+@pytest.fixture(autouse=True)
+def _spool_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIMS_SPOOL_DIR", str(tmp_path))
+
+
+def guardrail(portal: Any, **kwargs: Any) -> AimsGuardrail:
+    """A guardrail whose uploader is driven by the test (no background thread), spooling under tmp_path."""
     client = PortalClient(base_url="https://portal.example", source_token="tok", transport=portal)
-    return AimsGuardrail(client=client, hash_key=KEY, node_id="gw-1", **kwargs)
+    spool = Spool(Path(os.environ["AIMS_SPOOL_DIR"]) / "gw-1", fsync=False)
+    shipper = EventShipper(client, spool, node_id="gw-1", heartbeat_seconds=0)
+    return AimsGuardrail(client=client, shipper=shipper, hash_key=KEY, **kwargs)
 
 
 def request(text: Any, use_case: str = "support-summaries", model: str = "gpt-4o-mini") -> dict[str, Any]:
@@ -117,8 +135,7 @@ def test_a_bundle_whose_revision_does_not_match_its_etag_is_refused() -> None:
         reply = portal(method, url, headers, body)
         return Response(reply.status, {"etag": '"' + "0" * 64 + '"'}, reply.body)
 
-    client = PortalClient(base_url="https://p", source_token="t", transport=lying)
-    guard = AimsGuardrail(client=client, hash_key=KEY)
+    guard = guardrail(lying)
     with pytest.raises(AimsBlocked):
         guard.decide_request(request("hello"))
     assert "ETag" in (guard.bundles.last_error or "")
@@ -142,3 +159,90 @@ def test_engine_errors_follow_the_fail_mode() -> None:
         guard.decide_request(request("NHS 943 476 5919"))
     guard.events.flush()
     assert guard.events.pending() == 0
+
+
+def _flushed(guard: AimsGuardrail, portal: FakePortal) -> list[dict[str, Any]]:
+    guard.events.flush()
+    return [e for e in portal.events if e["kind"] == "decision"]
+
+
+def test_without_a_bundle_the_configured_fail_mode_applies_and_is_recorded() -> None:
+    portal = FakePortal(None)
+    closed = guardrail(portal)
+    with pytest.raises(AimsBlocked, match="policy_unavailable"):
+        closed.decide_request(request("hello"))
+    closed.events.spool.close()
+    opened = guardrail(portal, no_bundle_fail_mode="open")
+    data = opened.decide_request(request("Mail jane.doe@example.com"))
+    assert data["messages"][0]["content"] == "Mail jane.doe@example.com"  # let through, unredacted
+    events = _flushed(opened, portal)
+    assert [(e["decision"], e["fail_mode"], e["reasons"][0]["code"]) for e in events] == [
+        ("error", "closed", "policy_unavailable"),
+        ("error", "open", "policy_unavailable"),
+    ]
+
+
+def test_a_bundle_older_than_its_limit_applies_the_use_cases_fail_mode() -> None:
+    clock = [0.0]
+    portal = FakePortal(example_bundle())
+    guard = guardrail(portal, refresh_seconds=30, max_bundle_age_seconds=300)
+    guard.bundles.clock = lambda: clock[0]
+    guard.decide_request(request("hello"))
+    portal.down = True
+    clock[0] = 301
+    with pytest.raises(AimsBlocked, match="policy_stale"):  # support-summaries fails closed
+        guard.decide_request(request("hello"))
+    portal.down = False
+    [*_, event] = _flushed(guard, portal)
+    assert event["decision"] == "error" and event["policy"]["revision"] == revision(example_bundle())
+
+
+def test_a_restarted_gateway_enforces_the_bundle_it_saved_while_the_portal_is_down() -> None:
+    portal = FakePortal(example_bundle())
+    first = guardrail(portal)
+    first.decide_request(request("hello"))
+    first.events.spool.close()
+    portal.down = True
+    second = guardrail(portal)
+    out = second.decide_request(request("Mail jane.doe@example.com"))
+    assert out["messages"][0]["content"] == "Mail <EMAIL_ADDRESS>"
+
+
+class Key:
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+
+def test_the_keys_team_names_the_use_case_and_the_caller_cannot_override_it() -> None:
+    portal = FakePortal(example_bundle())
+    guard = guardrail(portal)
+    key = Key(team_metadata={"aims_use_case": "support-summaries"}, team_alias="support", user_id="u-42")
+    guard.decide_request(request("hello", use_case="something-laxer"), key)
+    [event] = _flushed(guard, portal)
+    assert event["use_case"] == "support-summaries" and event["actor"]["team"] == "support"
+    assert event["actor"]["user_ref"] and "u-42" not in json.dumps(event)
+
+
+def test_post_call_records_model_failures_and_bypasses_but_not_blocks() -> None:
+    portal = FakePortal(example_bundle())
+    guard = guardrail(portal)
+    data = guard.decide_request(request("hello"))
+    failed = {
+        "call_type": "acompletion",
+        "model": "gpt-4o-mini",
+        "litellm_params": {"metadata": data["metadata"]},
+    }
+    assert guard.record_call_outcome(failed, success=False)["stage"] == "post_call"
+    assert guard.record_call_outcome(failed, success=True) is None  # decided and answered: nothing more
+    bypass = {"call_type": "acompletion", "model": "gpt-4o-mini", "litellm_params": {"metadata": {}}}
+    event = guard.record_call_outcome(bypass, success=True)
+    assert (event["stage"], event["fail_mode"], event["reasons"][0]["code"]) == (
+        "model_access",
+        "open",
+        "no_policy_decision",
+    )
+    blocked = {
+        "call_type": "acompletion",
+        "litellm_params": {"metadata": {"aims_decision": {"decision": "block"}}},
+    }
+    assert guard.record_call_outcome(blocked, success=False) is None
