@@ -96,7 +96,8 @@ def build_document(
     spec: KindSpec, params: Params, user: Any, *, reference: str = "", generated_at: datetime | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The kind's data (plain JSON) and the document frame around it."""
-    data = jsonable(spec.build_context(params, user))
+    # The parameters are part of the data: "nothing recorded" in January is not "nothing recorded" in June.
+    data = {"kind": spec.key, "parameters": params, **jsonable(spec.build_context(params, user))}
     data.setdefault("sections", [])
     generated_at = generated_at or timezone.now()
     doc = {
