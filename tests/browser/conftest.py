@@ -48,7 +48,9 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser_artifacts() -> Path:
-    return artifacts_dir()
+    path = artifacts_dir()
+    (path / "waived.txt").unlink(missing_ok=True)
+    return path
 
 
 @pytest.fixture(scope="session")
