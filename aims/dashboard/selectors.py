@@ -42,7 +42,7 @@ from evidence.models import NodeGap, Rollup, RuleRollup
 from registry.choices import SystemStatus
 from registry.models import AISystem, CatalogModel, SupplierAssessment, UseCase
 from risks import selectors as risk_selectors
-from risks.choices import Acceptor, RiskStatus
+from risks.choices import Acceptor, RiskLevel, RiskStatus
 from risks.models import Risk
 
 # Reviews and deadlines this close are shown as falling due.
@@ -195,7 +195,11 @@ def risks_panel(user: Any) -> dict[str, Any] | None:
             risk_selectors.heatmap(risks, kind="residual", criteria=criteria),
         ],
         "above_levels": [
-            {"level": level, "url": _url("risks:index", {"level": level, "sort": "-residual_score"})}
+            {
+                "level": level,
+                "label": RiskLevel(level).label if level in RiskLevel.values else level,
+                "url": _url("risks:index", {"level": level, "sort": "-residual_score"}),
+            }
             for level in above_levels
         ],
         "above": above_list[:LIST_LIMIT],
@@ -247,7 +251,10 @@ class Enforcement:
         return sum(row["allowed"] for row in self.unapproved)
 
 
-def enforcement_figures(period: Period, use_cases: list[str] | None = None) -> Enforcement:
+def enforcement_figures(
+    period: Period, use_cases: list[str] | None = None, *, allowed_models: dict[str, set[str]] | None = None
+) -> Enforcement:
+    """`allowed_models` (approved gateway names per use case) is read from the register unless given."""
     rows = _day_rollups(period, use_cases)
     days = [period.start + timedelta(days=i) for i in range(period.days)]
     index = {d: i for i, d in enumerate(days)}
@@ -268,7 +275,8 @@ def enforcement_figures(period: Period, use_cases: list[str] | None = None) -> E
         redaction_executed += row["red"] or 0
     # Redactions by entity type live in a JSON map per row; only rows that redacted something carry one.
     redactions: dict[str, int] = defaultdict(int)
-    for counts in rows.exclude(redactions={}).values_list("redactions", flat=True):
+    # (order_by() drops Meta.ordering, whose ordering by source would join the sources table for nothing.)
+    for counts in rows.exclude(redactions={}).order_by().values_list("redactions", flat=True):
         for entity, n in (counts or {}).items():
             redactions[entity] += int(n)
     start, end = _bounds(period)
@@ -283,7 +291,8 @@ def enforcement_figures(period: Period, use_cases: list[str] | None = None) -> E
     ]
     # Requests for a model not on the use case's allow-list: blocked ones show the control working, allowed ones
     # (e.g. fail-open, or a stale bundle) show it failing.
-    allowed_models = approved_models_by_use_case(use_cases)
+    if allowed_models is None:
+        allowed_models = approved_models_by_use_case(use_cases)
     unapproved: dict[tuple[str, str], dict[str, Any]] = {}
     by_use_case: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(outcomes, 0))
     for row in rows.values("use_case", "model", "decision").annotate(n=Sum("events")).order_by():
@@ -741,7 +750,7 @@ def system_context(user: Any, system: AISystem, period_start: date, period_end: 
         )
         context["risks_url"] = _url("risks:index", {"ai_system": system.pk})
     if user.has_perm("evidence.view_event"):
-        figures = enforcement_figures(period, keys)
+        figures = enforcement_figures(period, keys, allowed_models=approved)
         last_seen = _last_seen_by_use_case(period, keys)
         unapproved_by_uc: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in figures.unapproved:
