@@ -13,6 +13,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -62,9 +63,18 @@ class PeriodFieldFilter(django_filters.ChoiceFilter):
         super().__init__(choices=[("received", "Received"), ("occurred", "Occurred")], **kwargs)
 
 
+class DayField(forms.DateField):
+    """A day within sane bounds, so that the period arithmetic (a day added, a skew taken off) cannot overflow
+    into a 500."""
+
+    default_validators = [MinValueValidator(date(1970, 1, 1)), MaxValueValidator(date(9000, 1, 1))]
+
+
 @extend_schema_field({"type": "string", "format": "date"})
 class DayFilter(django_filters.DateFilter):
     """A UTC day (YYYY-MM-DD)."""
+
+    field_class = DayField
 
 
 def rule_condition(rule_id: str) -> RawSQL:

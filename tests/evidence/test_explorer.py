@@ -97,6 +97,8 @@ def test_bad_filters_answer_400_and_never_widen_the_list(traffic, officer) -> No
     wrong_order = client.get(EVENTS, {"date_from": days_ago(1).isoformat(), "date_to": days_ago(3).isoformat()})
     assert wrong_order.status_code == 400
     assert client.get(EVENTS, {"date_from": "yesterday"}).status_code == 400
+    assert client.get(EVENTS, {"period": "occurred", "date_from": "0001-01-01"}).status_code == 400
+    assert client.get(EVENTS, {"date_to": "9999-12-31"}).status_code == 400
     assert client.get(EXPORT, {"decision": "maybe"}).status_code == 400
 
 

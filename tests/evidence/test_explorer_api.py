@@ -153,6 +153,7 @@ def test_check_results_filter_by_implementation_control_metric_outcome_and_perio
         results[2].pk,
     ]
     assert api.get(RESULTS, {"outcome": "meh"}).status_code == 400
+    assert api.get(RESULTS, {"date_to": "9999-12-31"}).status_code == 400
 
 
 @pytest.mark.parametrize("url", [EVENTS, SOURCES, CHECKPOINTS, RESULTS])
