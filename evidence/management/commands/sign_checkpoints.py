@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
@@ -32,10 +33,14 @@ class Command(BaseCommand):
             source = EvidenceSource.objects.filter(name=options["source"]).first()
             if source is None:
                 raise CommandError(f"No evidence source named {options['source']!r}.")
+        started = time.perf_counter()
         signed = checkpoints.sign_due_checkpoints(source=source, until=options["until"])
+        elapsed = time.perf_counter() - started
         record = checkpoints.ensure_key_record()
         self.stdout.write(f"key: {record.key_id} {record.fingerprint}")
         self.stdout.write(f"checkpoints_signed: {len(signed)}")
+        self.stdout.write(f"events_covered: {sum(c.count for c in signed)}")
+        self.stdout.write(f"sign_seconds: {elapsed:.3f}")
         if options["push"]:
             for name, value in checkpoints.push_due().items():
                 self.stdout.write(f"push_{name}: {value}")
