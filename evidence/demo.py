@@ -38,9 +38,27 @@ def seed() -> list[EvidenceSource]:
     return sources
 
 
+def check_demo_days(days: int) -> None:
+    """Expansion filled the rollups (rebuilt here only if a source with events has none), then the control
+    checks run for each simulated UTC day, so the SoA shows live status. Both steps are idempotent."""
+    from datetime import UTC, timedelta
+
+    from django.utils import timezone
+
+    from evidence import checks, rollups
+    from evidence.models import Event, Rollup
+
+    for source in EvidenceSource.objects.filter(is_active=True):
+        if not Rollup.objects.filter(source=source).exists() and Event.objects.filter(source=source).exists():
+            rollups.rebuild(source)
+    today = timezone.now().astimezone(UTC).date()
+    checks.run_checks_for_days(today - timedelta(days=days), today - timedelta(days=1))
+
+
 def after_all() -> None:
     """Traffic needs the published policy bundle, which a later app seeds: run once everything else has."""
     call_command("simulate_traffic", "--events", "20000", "--days", "30", "--silent-source", "litellm-us-prod")
+    check_demo_days(30)
     # Checkpoints: sign every past day of the demo's traffic (and record the local key) once it is stored.
     from evidence import checkpoints
 

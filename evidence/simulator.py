@@ -52,7 +52,7 @@ class Scenario:
     silent_hours: tuple[int, int] = (9, 15)
     unapproved_model: str = "gpt-4-unreviewed"
     unapproved_day: int = 5
-    redaction_skipped_day: int = 2
+    redaction_skipped_day: int = 1  # the last whole day: the demo's status shows a failing control
     old_revision_day: int = 9
     old_revision: str = "0" * 64
     fail_open_day: int = 4
@@ -68,7 +68,7 @@ class Plan:
     revision: str
     bundle: str
     seed: int = 42
-    heartbeat_every: int = 5  # minutes, per node
+    heartbeat_every: int | None = None  # minutes, per node; None: the source's heartbeat_seconds
     scenario: Scenario = field(default_factory=Scenario)
 
 
@@ -150,6 +150,7 @@ def _decision(plan: Plan, rng: random.Random, source: str, node: str, seq: int, 
         model, decision, reasons = scenario.unapproved_model, "allow", []  # let through: the check must catch it
     if days_before_end == scenario.redaction_skipped_day and uc.redaction_required and n % 13 == 0:
         executed, decision, counts, reasons = False, "allow", {}, []
+        model = model if model in uc.allowed_models else uc.allowed_models[0]  # only the redaction departs
     if days_before_end == scenario.old_revision_day and n % 3 == 0:
         revision = scenario.old_revision
     if days_before_end == scenario.fail_open_day and n % 211 == 0:
@@ -189,6 +190,23 @@ def _decision(plan: Plan, rng: random.Random, source: str, node: str, seq: int, 
     }
 
 
+def _heartbeat_ticks(plan: Plan, source: EvidenceSource, day_start: datetime, number: int) -> list[datetime]:
+    """One node's heartbeats over a day: every `heartbeat_every` minutes, or else every heartbeat_seconds of
+    its source (a gateway keeps the promise it registered, so a well-run day shows no gap). Nodes are offset
+    from each other by a few seconds, as replicas started apart are."""
+    every = (
+        timedelta(minutes=plan.heartbeat_every)
+        if plan.heartbeat_every
+        else timedelta(seconds=source.heartbeat_seconds)
+    )
+    offset = timedelta(seconds=7 * number)
+    ticks, moment = [], day_start + offset
+    while moment < day_start + timedelta(days=1):
+        ticks.append(moment)
+        moment += every
+    return ticks
+
+
 def _stream(plan: Plan) -> Iterator[tuple[EvidenceSource, datetime, dict]]:
     """Every event of the plan with its source and the moment it is received, in time order per source."""
     rng = random.Random(plan.seed)  # noqa: S311  reproducible demo traffic, not a secret
@@ -203,12 +221,13 @@ def _stream(plan: Plan) -> Iterator[tuple[EvidenceSource, datetime, dict]]:
             days_before_end = plan.days - day
             silent = source.name == scenario.silent_source and days_before_end == scenario.silent_day
             moments = sorted(day_start + timedelta(seconds=rng.uniform(0, 86_400)) for _ in range(per_day))
-            ticks = [day_start + timedelta(minutes=m) for m in range(0, 1440, plan.heartbeat_every)]
-            timeline = [(m, "decision") for m in moments] + [(t, "heartbeat") for t in ticks]
-            for n, (when, kind) in enumerate(sorted(timeline, key=lambda item: item[0])):
+            # Decisions are spread over the nodes (a load balancer); each node sends its own heartbeats.
+            timeline = [(m, "decision", nodes[i % len(nodes)]) for i, m in enumerate(moments)]
+            for number, node in enumerate(nodes):
+                timeline += [(t, "heartbeat", node) for t in _heartbeat_ticks(plan, source, day_start, number)]
+            for n, (when, kind, node) in enumerate(sorted(timeline, key=lambda item: (item[0], item[2]))):
                 if silent and scenario.silent_hours[0] <= when.hour < scenario.silent_hours[1]:
                     continue  # the gateway is down: neither decisions nor heartbeats arrive
-                node = nodes[n % len(nodes)]
                 seq[node] += 1
                 if kind == "heartbeat":
                     event = {
