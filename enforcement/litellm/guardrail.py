@@ -147,7 +147,13 @@ def shared_shipper(
         shipper = _shippers.get(key)
         if shipper is None:
             spool, name = open_node_spool(spool_dir, node_id)
-            shipper = EventShipper(client, spool, node_id=name, heartbeat_seconds=heartbeat_seconds)
+            shipper = EventShipper(
+                client,
+                spool,
+                node_id=name,
+                heartbeat_seconds=heartbeat_seconds,
+                backoff_max=_env_float("AIMS_UPLOAD_BACKOFF_MAX_SECONDS", 60.0),
+            )
             shipper.start()
             atexit.register(shipper.stop)
             _shippers[key] = shipper

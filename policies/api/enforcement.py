@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
+from evidence.api.ingest import _rate_limited as rate_limited
 from policies import gateway, selectors
 from policies.api.gateway_auth import error, source_of
 from policies.models import PolicyBundle
@@ -117,6 +118,10 @@ def decide(request: HttpRequest) -> HttpResponse:
     source = source_of(request)
     if isinstance(source, HttpResponse):
         return source
+    # Each decision records an event: it counts against the source's budget like an ingested one.
+    wait = rate_limited(source.pk, source.rate_limit_per_minute, 1)
+    if wait is not None:
+        return error(429, "throttled", "This source is over its rate limit.", Retry_After=str(wait))
     if (request.content_type or "") != "application/json":
         return error(415, "unsupported_media_type", "Send application/json.")
     try:

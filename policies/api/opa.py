@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from evidence import ingest
 from evidence import services as evidence_services
+from evidence.api.ingest import _rate_limited as rate_limited
 from evidence.api.ingest import limits
 from policies.api.gateway_auth import error, source_of
 
@@ -154,6 +155,10 @@ def logs(request: HttpRequest) -> HttpResponse:
     bounds = limits()
     if len(items) > bounds.max_events:
         return error(413, "too_many_events", f"A batch holds at most {bounds.max_events} decisions.")
+    wait = rate_limited(source.pk, source.rate_limit_per_minute, len(items))
+    if wait is not None:
+        # OPA keeps the chunk and retries it later, so refusing it here loses nothing.
+        return error(429, "throttled", "This source is over its rate limit.", Retry_After=str(wait))
     mapped: list[bytes] = []
     refused: list[dict[str, Any]] = []
     positions: list[int] = []
