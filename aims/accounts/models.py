@@ -30,6 +30,15 @@ class User(AbstractUser):
         help_text="Last day of access. Afterwards the account can neither log in nor use the API.",
     )
 
+    sso_subject = models.CharField(
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The identity provider's subject, for accounts made by single sign-on.",
+    )
+
     objects = UserManager()
 
     class Meta(AbstractUser.Meta):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aims.accounts import views
+from aims.accounts import oidc, views
 
 app_name = "accounts"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.two_factor_verify, name="two-factor-verify"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("sso/login/", oidc.login, name="oidc-login"),
+    path("sso/callback/", oidc.callback, name="oidc-callback"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.revoke_token, name="token-revoke"),
     path("two-factor/", views.two_factor_settings, name="two-factor"),

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from aims.accounts import oidc, selectors, services, two_factor
 from aims.accounts import privacy as personal_data
-from aims.accounts import selectors, services, two_factor
 from aims.accounts.forms import ApiTokenForm, EnrolmentCodeForm, EraseForm, PersonLookupForm, TwoFactorCodeForm
 from aims.accounts.models import ApiToken, User
 from aims.core.decorators import permission_required
@@ -40,8 +40,15 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        return {**super().get_context_data(**kwargs), "sso_enabled": oidc.enabled()}
+
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         user = form.get_user()
+        if oidc.enabled() and settings.AIMS_OIDC_LOCAL_LOGIN_STAFF_ONLY and not user.is_staff:
+            # With single sign-on, passwords stay for administrators; everyone else uses the provider.
+            form.add_error(None, "Log in with single sign-on: the password form is for administrators only.")
+            return self.form_invalid(form)
         if two_factor.is_enabled(user):
             # The password was right; the session stays anonymous until the code is too.
             two_factor.begin_pending_login(self.request, user)

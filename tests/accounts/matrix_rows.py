@@ -26,6 +26,9 @@ def _officer(personas: dict[str, Persona]) -> dict[str, Any]:
 
 
 ROWS = [
+    # Single sign-on is off unless configured (tests/accounts/test_sso.py runs it against a real provider).
+    Row("accounts:oidc-login", allowed=allowed_for(404)),
+    Row("accounts:oidc-callback", allowed=allowed_for(404)),
     # Without a login waiting for its code, the code page sends everyone on (home, or the login page).
     Row("accounts:two-factor-verify", allowed=allowed_for(302)),
     Row("accounts:two-factor", allowed=allowed_for(200, LOGGED_IN)),

@@ -36,6 +36,12 @@ def _load(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
         ({"AIMS_LOGIN_FAILURE_LIMIT": "0"}, "AIMS_LOGIN_FAILURE_LIMIT must be at least 1"),
         ({"AIMS_LOGIN_LOCKOUT_MINUTES": "soon"}, "AIMS_LOGIN_LOCKOUT_MINUTES must be an integer"),
         ({"AIMS_2FA_PENDING_SECONDS": "5"}, "AIMS_2FA_PENDING_SECONDS must be at least 30"),
+        ({"AIMS_OIDC_ROLE_MAP": "it=Administrator"}, "AIMS_OIDC_ROLE_MAP must read"),
+        ({"AIMS_OIDC_CLIENT_ID": "aims"}, "AIMS_OIDC_CLIENT_SECRET is required"),
+        (
+            {"AIMS_OIDC_CLIENT_ID": "aims", "AIMS_OIDC_CLIENT_SECRET": "s", "AIMS_OIDC_AUTHORIZATION_URL": "ftp://x"},
+            "AIMS_OIDC_AUTHORIZATION_URL must be a URL",
+        ),
     ],
 )
 def test_a_bad_authentication_setting_fails_the_start(env, message, tmp_path) -> None:
