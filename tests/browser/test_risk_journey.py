@@ -29,7 +29,8 @@ def test_owner_records_a_treated_risk_and_a_committee_member_accepts_its_residua
     owner.get_by_label(label("Residual likelihood")).fill("3")
     owner.get_by_label(label("Residual impact")).fill("4")
     owner.get_by_label(label("Treatment option")).select_option("modify")
-    owner.get_by_label(label("Treatment plan")).fill("Redact account numbers at the gateway before the model sees them.")
+    plan = "Redact account numbers at the gateway before the model sees them."
+    owner.get_by_label(label("Treatment plan")).fill(plan)
     owner.get_by_label(label("Next review")).fill((date.today() + timedelta(days=90)).isoformat())
     owner.get_by_label("CTL-GW-RED PII redaction at the gateway").check()
     journey.submit(owner, "Save")
