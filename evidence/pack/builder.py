@@ -3,8 +3,9 @@
 Layout of the ZIP (docs/evidence-pack.md):
 
     summary.pdf                     the report framework's summary, when one was given or could be rendered
-    events/<source>.ndjson.gz       one line per event: chain_index, leaf_hash, event_hash and the canonical text
-                                    exactly as hashed (DESIGN.md, Chain and integrity)
+    events/<source>.ndjson.gz       one line per event: chain_index, leaf_hash, event_hash and, as "envelope",
+                                    the canonical envelope verbatim, its bytes exactly as hashed (DESIGN.md, Chain
+                                    and integrity)
     checkpoints/<source>.jsonl      the signed checkpoints of the period's days: exact body text, signature, key
                                     id; the checkpoint of the day before the period first, marked "anchor"
     keys.json                       the keys that signed them: ids, fingerprints, public keys, rotation dates
@@ -37,7 +38,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from importlib import import_module
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -303,9 +303,10 @@ def _write_events(
         name = plan.name
         see = sampler.see
         for index, text, leaf, event_hash, kind, stage, decision, event_id, received_at in rows:
+            # The canonical envelope is JSON on one line (JCS has no whitespace), so it goes in verbatim: its bytes
+            # in the line are exactly the bytes that were hashed, and nothing needs escaping or unescaping.
             lines.append(
-                f'{{"chain_index":{index},"leaf_hash":"{leaf}","event_hash":"{event_hash}",'
-                f'"canonical":{encode_basestring(text)}}}\n'
+                f'{{"chain_index":{index},"leaf_hash":"{leaf}","event_hash":"{event_hash}","envelope":{text}}}\n'
             )
             see(name, kind, stage, decision, index, event_id, received_at)
             if len(lines) >= EVENT_CHUNK:
@@ -408,7 +409,7 @@ def _write_controls(writer: _Writer, records: list[controls_export.ControlRecord
         writer.csv(f"controls/{record.file_name}", controls_export.RESULT_HEADER, controls_export.result_rows(record))
 
 
-def _summary(summary_pdf: bytes | None, date_from: date, date_to: date) -> tuple[bytes | None, str]:
+def _summary(summary_pdf: bytes | None, date_from: date, date_to: date, seed: int) -> tuple[bytes | None, str]:
     """The given summary, else one rendered by the report framework when it offers a renderer, else none."""
     if summary_pdf is not None:
         return summary_pdf, "given by the caller"
@@ -419,7 +420,7 @@ def _summary(summary_pdf: bytes | None, date_from: date, date_to: date) -> tuple
     except (ImportError, AttributeError):
         return None, f"no summary.pdf: the report framework offers no renderer ({dotted})"
     try:
-        return render(date_from=date_from, date_to=date_to), f"rendered by {dotted}"
+        return render(date_from=date_from, date_to=date_to, seed=seed), f"rendered by {dotted}"
     except Exception as error:  # a summary is a convenience: its failure must not cost the auditor the pack
         log.warning("evidence pack: the summary could not be rendered", exc_info=True)
         return None, f"no summary.pdf: rendering failed ({type(error).__name__})"
@@ -529,7 +530,7 @@ def _build(
     report(0)
     generated_at = timezone.now()
     start, end = period_bounds(date_from, date_to)
-    summary, summary_note = _summary(summary_pdf, date_from, date_to)
+    summary, summary_note = _summary(summary_pdf, date_from, date_to, seed)
     sink = _HashingSink(out)
     with _snapshot(), zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         writer = _Writer(archive, generated_at.astimezone(UTC))

@@ -14,7 +14,9 @@ What is checked, in this order; the first problem of each file is reported with 
 2. keys.json: each public key matches its fingerprint and id; checkpoints must be signed by a pinned key;
 3. checkpoints/<source>.jsonl: each body is the canonical JSON (RFC 8785) that its Ed25519 signature covers,
    each names the signature of the one before (`prev_signature`), and the days follow one another;
-4. events/<source>.ndjson.gz: for each event, leaf = SHA-256(canonical bytes), event_hash =
+4. events/<source>.ndjson.gz, one event a line, {"chain_index", "leaf_hash", "event_hash", "envelope"} where
+   "envelope" is the canonical envelope verbatim (its bytes are exactly what was hashed), in this key order and
+   without spaces: for each event, leaf = SHA-256(envelope bytes), event_hash =
    SHA-256(prev_hash || leaf), chain indexes without gap; per UTC day of received_at, the RFC 6962 Merkle root
    of the event hashes (leaf SHA-256(0x00||h), node SHA-256(0x01||l||r)), the count and the index range equal
    the signed checkpoint's;
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import argparse
 import base64
-import gzip
+import binascii
 import hashlib
 import io
 import json
@@ -43,6 +45,11 @@ FORMAT = "aims-evidence-pack/1"
 ZERO_HASH = bytes(32)
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_NO_SIGNATURES = 0, 1, 2, 3
+# An events line, written by the portal with these exact separators; "envelope" is the canonical text verbatim.
+LINE_START = b'{"chain_index":'
+LEAF_KEY = b',"leaf_hash":"'
+HASH_KEY = b'","event_hash":"'
+ENVELOPE_KEY = b'","envelope":'
 
 try:  # only for the Ed25519 signatures; everything else is the standard library
     from cryptography.exceptions import InvalidSignature
@@ -355,48 +362,56 @@ class Verifier:
 
     def _walk(self, source: dict, days: dict) -> None:
         name, path = source["name"], source["events_file"]
-        suffix = ',"source":' + json.dumps(name, ensure_ascii=False) + "}"
+        suffix = (',"source":' + json.dumps(name, ensure_ascii=False) + "}").encode("utf-8")
+        cut = -len(suffix)
         tail = len(suffix) + 44  # ,"received_at":"<27 characters>" then the source
         prev = bytes.fromhex(source.get("prev_hash") or ZERO_HASH.hex())
         expected = source.get("first_index")
         tree = None
         sampled, seen, deep = self.sampled, self.events_seen, self.deep
-        sha256 = hashlib.sha256
+        sha256, unhexlify = hashlib.sha256, binascii.unhexlify
         try:
             handle = self.pack.open(path)
         except (OSError, KeyError):
             raise Problem(path, "is missing from the pack") from None
-        with handle, gzip.GzipFile(fileobj=handle) as stream:
-            for line in _lines(stream, path, lambda: expected):  # noqa: B023  the current position, on purpose
+        with handle:
+            for line in _lines(handle, path, lambda: expected):  # noqa: B023  the current position, on purpose
+                # {"chain_index":N,"leaf_hash":"<hex>","event_hash":"<hex>","envelope":<canonical bytes>}
+                comma = line.find(b",", 15)
                 try:
-                    entry = json.loads(line)
-                    index = entry["chain_index"]
-                    text = entry["canonical"]
-                    leaf_hex, hash_hex = entry["leaf_hash"], entry["event_hash"]
-                except (ValueError, KeyError, TypeError):
+                    if not line.startswith(LINE_START) or line[comma : comma + 14] != LEAF_KEY:
+                        raise ValueError
+                    index = int(line[15:comma])
+                    leaf_claim = unhexlify(line[comma + 14 : comma + 78])
+                    hash_claim = unhexlify(line[comma + 94 : comma + 158])
+                    if line[comma + 78 : comma + 94] != HASH_KEY or line[comma + 158 : comma + 171] != ENVELOPE_KEY:
+                        raise ValueError
+                    if not line.endswith(b"}"):
+                        raise ValueError
+                except (ValueError, binascii.Error):
                     where = f"after chain index {expected - 1}" if expected is not None else "at its start"
                     raise Problem(path, f"{where}: a line is not an event record") from None
+                canonical = line[comma + 171 : -1]
                 if expected is None:
                     expected = index
                 if index != expected:
                     if index < expected:
                         raise Problem(path, f"chain index {index}: appears again or out of order (inserted)")
                     raise Problem(path, f"chain index {expected}: is missing (the next event is {index})")
-                if not text.startswith(f'{{"chain_index":{index},"event":') or not text.endswith(suffix):
+                if not canonical.startswith(b'{"chain_index":%d,"event":' % index) or not canonical.endswith(suffix):
                     raise Problem(path, f"chain index {index}: the canonical text is not this source's envelope")
-                head = text[-tail : -len(suffix)]
-                if not head.startswith(',"received_at":"') or head[-2] != "Z":
+                head = canonical[-tail:cut]
+                if not head.startswith(b',"received_at":"') or head[-2:] != b'Z"':
                     raise Problem(path, f"chain index {index}: the canonical text has no received_at")
-                canonical = text.encode("utf-8")
                 leaf = sha256(canonical).digest()
-                if leaf.hex() != leaf_hex:
-                    raise Problem(path, f"chain index {index}{_event_id(text)}: modified (its leaf hash differs)")
+                if leaf != leaf_claim:
+                    raise Problem(path, f"chain index {index}{_event_id(canonical)}: modified (its leaf hash differs)")
                 prev = sha256(prev + leaf).digest()
-                if prev.hex() != hash_hex:
+                if prev != hash_claim:
                     raise Problem(
-                        path, f"chain index {index}{_event_id(text)}: the chain is broken (event hash differs)"
+                        path, f"chain index {index}{_event_id(canonical)}: the chain is broken (event hash differs)"
                     )
-                day = head[16:26]
+                day = head[16:26].decode("ascii", "replace")
                 if tree is None or tree.day != day:
                     if tree is not None:
                         if day < tree.day:
@@ -405,9 +420,9 @@ class Verifier:
                     tree = MerkleDay(day, index)
                 tree.add(index, prev)
                 if (name, index) in sampled:
-                    seen[(name, index)] = _event_id(text, bare=True)
+                    seen[(name, index)] = _event_id(canonical, bare=True)
                 if deep:
-                    self._deep(path, name, index, text)
+                    self._deep(path, name, index, canonical)
                 expected = index + 1
         if tree is not None:
             self._check_day(path, tree, days)
@@ -416,9 +431,9 @@ class Verifier:
             if expected - first != source["events"]:
                 raise Problem(path, f"holds {expected - first} events, the manifest says {source['events']}")
 
-    def _deep(self, path: str, name: str, index: int, text: str) -> None:
+    def _deep(self, path: str, name: str, index: int, canonical: bytes) -> None:
         try:
-            envelope = json.loads(text)
+            envelope = json.loads(canonical)
         except ValueError:
             raise Problem(path, f"chain index {index}: the canonical text is not JSON") from None
         if set(envelope) != {"source", "chain_index", "received_at", "event"} or envelope["source"] != name:
@@ -474,9 +489,9 @@ def draw(seed: int, control: str, source: str, population: list, size: int) -> l
     return [tuple(population[i]) for i in picks]
 
 
-def _event_id(text: str, bare: bool = False) -> str:
+def _event_id(canonical: bytes, bare: bool = False) -> str:
     try:
-        event_id = json.loads(text)["event"].get("event_id")
+        event_id = json.loads(canonical)["event"].get("event_id")
     except (ValueError, KeyError, AttributeError):
         event_id = None
     if bare:
@@ -484,18 +499,61 @@ def _event_id(text: str, bare: bool = False) -> str:
     return f" (event {event_id})" if event_id else ""
 
 
-def _lines(stream, path: str, position):
-    """The lines of a gzip stream; a damaged stream names the last event read before the damage."""
-    while True:
+def _gzip_header(handle) -> bytes:
+    """Skip a gzip member's header (RFC 1952); return what was read past it."""
+    data = handle.read(1 << 16)
+    if len(data) < 10 or data[:3] != b"\x1f\x8b\x08":
+        raise ValueError("not gzip data")
+    flags, position = data[3], 10
+    if flags & 4:  # FEXTRA
+        position += 2 + int.from_bytes(data[position : position + 2], "little")
+    for flag in (8, 16):  # FNAME, FCOMMENT: zero-terminated
+        if flags & flag:
+            position = data.index(b"\x00", position) + 1
+    if flags & 2:  # FHCRC
+        position += 2
+    return data[position:]
+
+
+def _lines(handle, path: str, position):
+    """The lines of a gzip file, inflated in blocks (much faster than readline). The CRC-32 and length in the
+    trailer are checked here rather than by zlib, so the events before damaged data are still checked one by one
+    and the first bad event is named; damage that inflate itself refuses names the last event read before it."""
+
+    def damaged(reason) -> Problem:
+        where = position()
+        at = f"after chain index {where - 1}" if where is not None else "at the first event"
+        return Problem(path, f"{at}: the compressed data is damaged ({reason})")
+
+    try:
+        block = _gzip_header(handle)
+    except (ValueError, IndexError) as error:
+        raise damaged(error) from None
+    inflater = zlib.decompressobj(wbits=-15)
+    crc, size, rest = 0, 0, b""
+    while not inflater.eof:
+        if not block:
+            block = handle.read(1 << 16)
+            if not block:
+                raise damaged("it ends early")
         try:
-            line = stream.readline()
-        except (OSError, EOFError, zlib.error) as error:
-            where = position()
-            at = f"chain index {where}" if where is not None else "the first event"
-            raise Problem(path, f"{at}: the compressed data is damaged from here on ({error})") from None
-        if not line:
-            return
-        yield line
+            data = inflater.decompress(block)
+        except zlib.error as error:
+            raise damaged(error) from None
+        block = b""
+        crc, size = zlib.crc32(data, crc), size + len(data)
+        lines = (rest + data).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+    trailer = inflater.unused_data + handle.read(8)
+    if len(trailer) < 8:
+        raise damaged("the trailer is missing")
+    if int.from_bytes(trailer[:4], "little") != crc or int.from_bytes(trailer[4:8], "little") != size & 0xFFFFFFFF:
+        raise damaged("its CRC-32 or length does not match the data")
+    if trailer[8:].strip(b"\x00") or handle.read(1).strip(b"\x00"):
+        raise damaged("data follows the end of the compressed stream")
 
 
 def main(argv=None) -> int:

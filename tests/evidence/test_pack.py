@@ -113,12 +113,23 @@ def run_verify(pack_dir: Path, *args: str, fingerprint: str | None = None, pytho
 
 
 def read_events(pack_dir: Path, source: str = "litellm-prod") -> list[dict[str, Any]]:
+    """The events lines, with the envelope's exact text as "canonical" (it sits in the line verbatim)."""
+    lines = []
     with gzip.open(pack_dir / "events" / f"{source}.ndjson.gz", "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]
+        for text in handle:
+            record = json.loads(text)
+            canonical = text[text.index(',"envelope":') + len(',"envelope":') : -2]
+            assert json.loads(canonical) == record.pop("envelope")
+            lines.append({**record, "canonical": canonical})
+    return lines
 
 
 def write_events(pack_dir: Path, lines: list[dict[str, Any]], source: str = "litellm-prod") -> None:
-    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    text = "".join(
+        f'{{"chain_index":{line["chain_index"]},"leaf_hash":"{line["leaf_hash"]}",'
+        f'"event_hash":"{line["event_hash"]}","envelope":{line["canonical"]}}}\n'
+        for line in lines
+    )
     (pack_dir / "events" / f"{source}.ndjson.gz").write_bytes(gzip.compress(text.encode(), mtime=0))
 
 
@@ -270,7 +281,8 @@ def test_a_day_whose_events_are_unsigned_is_refused(evidence_source, signing_key
         build(tmp_path, date_from=days_ago(3), date_to=days_ago(2))
 
 
-def test_the_pack_streams_to_a_binary_stream_and_reports_progress(signed_history, tmp_path) -> None:
+def test_the_pack_streams_to_a_binary_stream_and_reports_progress(signed_history, settings, tmp_path) -> None:
+    settings.AIMS_PACK_SUMMARY_RENDERER = "aims.reports.no_such_module.render_summary"
     buffer = io.BytesIO()
     seen: list[int] = []
 
