@@ -81,6 +81,7 @@ def export_personal_data(*, user: User, by: Any, request: HttpRequest | None = N
             "first_name": user.first_name,
             "last_name": user.last_name,
             "email": user.email,
+            "sso_subject": user.sso_subject,
             "is_active": user.is_active,
             "is_staff": user.is_staff,
             "date_joined": _iso(user.date_joined),
@@ -162,8 +163,9 @@ def export_personal_data(*, user: User, by: Any, request: HttpRequest | None = N
 @transaction.atomic
 def erase_personal_data(*, user: User, by: Any, request: HttpRequest | None = None) -> User:
     """Anonymise an account and end everything it could still do: the row stays (same id) as "erased-<id>",
-    names and e-mail blanked, password unusable, deactivated, roles removed, tokens revoked, sessions ended,
-    two-factor devices and session records deleted, login lockout counters for its name dropped."""
+    names and e-mail blanked, unlinked from single sign-on, password unusable, deactivated, roles removed, tokens
+    revoked, sessions ended, two-factor devices and session records deleted, login lockout counters for its name
+    dropped."""
     from axes.models import AccessAttempt
 
     if user.is_erased:
@@ -181,6 +183,8 @@ def erase_personal_data(*, user: User, by: Any, request: HttpRequest | None = No
 
     user.username = erased_username(user.pk)
     user.first_name = user.last_name = user.email = ""
+    # Unlinked from the identity provider: a later single sign-on makes a new account instead of refilling this one.
+    user.sso_subject = None
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_login = None

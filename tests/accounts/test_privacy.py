@@ -119,10 +119,11 @@ def test_erasure_anonymises_the_account_and_ends_everything_it_could_do(officer,
     core_services.decide(decision=decision, user=committee.user, approve=True, rationale="ok")
     pk = officer.user.pk
 
+    User.objects.filter(pk=pk).update(sso_subject="idp-subject-1")
     call_command("privacy_erase", "officer", "--confirm", stdout=StringIO())
 
     user = User.objects.get(pk=pk)
-    assert user.username == f"erased-{pk}" and user.is_erased
+    assert user.username == f"erased-{pk}" and user.is_erased and user.sso_subject is None
     assert (user.first_name, user.last_name, user.email) == ("", "", "")
     assert not user.has_usable_password() and not user.is_active and not user.groups.exists()
     assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
