@@ -306,3 +306,37 @@ def test_a_checkpoint_signed_by_an_unrecorded_key_fails(signed_week) -> None:
     report = checkpoints.verify_checkpoints(signed_week, {stranger.key_id: stranger.public_raw})
     assert not report.ok
     assert all("unknown key" in p for p in report.problems[:5])
+
+
+def test_returning_to_an_earlier_key_reactivates_its_record(db, settings, tmp_path, key_file) -> None:
+    first = checkpoints.ensure_key_record()
+    other = tmp_path / "other.pem"
+    signing.save(signing.generate(), other)
+    settings.AIMS_SIGNING_KEY_FILE = str(other)
+    second = checkpoints.ensure_key_record()
+    settings.AIMS_SIGNING_KEY_FILE = str(key_file)
+
+    again = checkpoints.ensure_key_record()
+
+    second.refresh_from_db()
+    assert again.pk == first.pk and again.retired_at is None
+    assert second.retired_at is not None
+    assert "Reactivated" in again.note
+    assert SigningKey.objects.filter(retired_at__isnull=True).count() == 1
+    assert AuditEvent.objects.filter(kind=AuditKind.CONFIG_CHANGE, summary__contains="rotated").count() == 2
+
+
+def test_signing_queues_a_push_per_configured_sink(evidence_source, settings, tmp_path) -> None:
+    from evidence.models import CheckpointPush, PushStatus
+
+    settings.AIMS_CHECKPOINT_SINK_DIR = str(tmp_path / "sink")
+    settings.AIMS_CHECKPOINT_SINK_URL = "http://127.0.0.1:9/hook"
+    ingest_on(evidence_source, at(days_ago(1)))
+
+    checkpoint = checkpoints.sign_due_checkpoints()[-1]
+
+    pushes = CheckpointPush.objects.filter(checkpoint=checkpoint)
+    assert sorted(pushes.values_list("sink", "status")) == [
+        ("directory", PushStatus.PENDING),
+        ("webhook", PushStatus.PENDING),
+    ]
