@@ -82,3 +82,29 @@ def test_the_admin_login_does_not_skip_the_code(officer, settings) -> None:
     assert admin["Location"].startswith(reverse("accounts:two-factor-verify"))
     client.post(reverse("accounts:two-factor-verify"), {"token": code(device)})
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_complete_single_sign_on_configuration_loads(tmp_path) -> None:
+    env = {
+        "AIMS_OIDC_CLIENT_ID": "aims",
+        "AIMS_OIDC_CLIENT_SECRET": "secret",
+        "AIMS_OIDC_AUTHORIZATION_URL": "https://idp.example/authorize",
+        "AIMS_OIDC_TOKEN_URL": "https://idp.example/token",
+        "AIMS_OIDC_USERINFO_URL": "https://idp.example/userinfo",
+        "AIMS_OIDC_JWKS_URL": "https://idp.example/jwks",
+        "AIMS_OIDC_ROLE_MAP": "aims-officers=Governance officer,aims-auditors=Auditor",
+    }
+    script = "import aims.settings as s; print(s.AUTHENTICATION_BACKENDS[-1], sorted(s.AIMS_OIDC_ROLE_MAP.values()))"
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "AIMS_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**clean, "AIMS_VAR_DIR": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "aims.accounts.oidc.OIDCBackend ['Auditor', 'Governance officer']"
