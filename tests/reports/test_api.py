@@ -114,3 +114,28 @@ def test_the_schema_documents_the_reports_api_and_its_errors(officer):
     download = schema["paths"]["/api/v1/reports/{id}/download/"]["get"]
     assert "404" in download["responses"]
     assert RunStatus.DONE in str(schema["components"]["schemas"]["ReportRun"])
+
+
+def test_an_auditor_asks_for_an_evidence_pack_and_downloads_the_zip(auditor, django_capture_on_commit_callbacks):
+    import io
+    import zipfile
+
+    from tests.reports.pdftext import pdf_text
+
+    api = auditor.api()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(LIST, {"kind": "evidence-pack", "parameters": {"seed": 42}}, format="json")
+    assert response.status_code == 202
+    run = ReportRun.objects.get(pk=response.json()["id"])
+    assert run.status == RunStatus.DONE, run.error
+    assert run.parameters["seed"] == 42
+    download = api.get(reverse("api:report-run-download", kwargs={"pk": run.pk}))
+    data = b"".join(download.streaming_content)
+    assert hashlib.sha256(data).hexdigest() == run.sha256
+    with zipfile.ZipFile(io.BytesIO(data)) as pack:
+        names = set(pack.namelist())
+        assert {"summary.pdf", "manifest.json", "verify.py"} <= names
+        summary = pdf_text(pack.read("summary.pdf"))
+    assert "Evidence pack" in summary and "with the seed 42" in summary
+    event = AuditEvent.objects.get(kind=AuditKind.DOWNLOAD, actor=auditor.user)
+    assert event.details["sha256"] == run.sha256
