@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -142,6 +143,11 @@ class ArtifactFileDownloadView(APIView):
         if not has_perms(request.user, "evidence.view_evidenceartifact", "evidence.view_artifactfile"):
             self.permission_denied(request, message="You may not do this.")
         stored = get_object_or_404(selectors.files_for(request.user), pk=pk)
+        try:
+            handle = stored.file.open("rb")
+        except FileNotFoundError:
+            # The row outlived its file (storage restored from an older backup): say so instead of failing.
+            raise NotFound("The stored file is missing from the evidence storage.") from None
         audit.record(
             AuditKind.DOWNLOAD,
             actor=request.user,
@@ -151,7 +157,7 @@ class ArtifactFileDownloadView(APIView):
             details={"artifact": stored.artifact_id, "sha256": stored.sha256},
         )
         response = FileResponse(
-            stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+            handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -36,6 +36,10 @@ def pattern_choice(values: list[str], choices: list[tuple[str, str]], **kwargs: 
     class PatternChoiceField(serializers.ChoiceField):
         pass
 
+    if "" in values:
+        # "" is then a choice like any other; allow_blank on top would describe it twice (a oneOf that "" matches
+        # on both branches, which schema validators refuse).
+        kwargs.pop("allow_blank", None)
     return PatternChoiceField(choices=choices, **kwargs)
 
 

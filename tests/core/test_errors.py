@@ -185,3 +185,21 @@ def test_api_clients_without_credentials_get_401_not_a_login_page(db) -> None:
     response = APIClient().get(reverse("api:decision-list"))
     assert response.status_code == 401
     assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("owner", "ow\x00ner"), ("owner", "\ud800"), ("name", "North\udfffwind")],
+)
+def test_text_the_database_cannot_store_is_refused_before_any_lookup(officer, field: str, value: str) -> None:
+    # Found by the fuzz stage: a NUL in a related-object lookup reached PostgreSQL and answered 500.
+    body = json.dumps({"name": "Lens", field: value})
+    response = officer.api().post("/api/v1/registry/ai-systems/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert field in _error(response)["fields"]
+
+
+def test_a_read_only_field_through_a_nullable_relation_is_documented_as_nullable(officer) -> None:
+    schema = officer.api().get("/api/schema/?format=json").json()
+    classified_by = schema["components"]["schemas"]["AISystem"]["properties"]["classified_by"]
+    assert classified_by.get("nullable") is True
