@@ -14,11 +14,11 @@ over the population in chain order, so anyone holding the pack and the seed gets
 
 from __future__ import annotations
 
+import json
 import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Q
@@ -104,7 +104,7 @@ class Sampler:
     sizes: dict[tuple[str, str], int] = field(default_factory=dict)
     picked: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     _counters: dict[str, int] = field(default_factory=dict)
-    _membership: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    _targets: dict[tuple[str, str, str], list[tuple[str, dict[int, list[str]]]]] = field(default_factory=dict)
 
     def plan_source(self, source: str, population_sizes: dict[str, int]) -> None:
         for name, count in population_sizes.items():
@@ -115,31 +115,29 @@ class Sampler:
             for position in draw(self.seed, control.ref, source, self.sizes[key], self.size):
                 self.wanted[key][position].append(control.ref)
         self._counters = dict.fromkeys(POPULATIONS, 0)
+        self._targets = {}  # per source: the wanted positions differ
 
     def needed_populations(self) -> set[str]:
         return {control.population for control in self.controls}
 
     def see(
-        self, source: str, kind: str, stage: str, decision: str, chain_index: int, event_id: str, received_at: datetime
+        self, source: str, kind: str, stage: str, decision: str, chain_index: int, event_id: str, canonical: str
     ) -> None:
+        """Count one event into its populations; keep it when its position was drawn. Called once per event."""
         triple = (kind, stage, decision)
-        names = self._membership.get(triple)
-        if names is None:
-            names = self._membership[triple] = populations_of_row(kind, stage, decision)
+        targets = self._targets.get(triple)
+        if targets is None:
+            names = populations_of_row(kind, stage, decision)
+            targets = self._targets[triple] = [(name, self.wanted.get((source, name), {})) for name in names]
         counters = self._counters
-        for name in names:
+        for name, wanted in targets:
             position = counters[name]
             counters[name] = position + 1
-            refs = self.wanted[(source, name)].get(position) if (source, name) in self.wanted else None
-            if refs:
-                for ref in refs:
+            if position in wanted:
+                day = json.loads(canonical)["received_at"][:10]
+                for ref in wanted[position]:
                     self.picked[(source, ref)].append(
-                        {
-                            "source": source,
-                            "chain_index": chain_index,
-                            "event_id": event_id,
-                            "day": received_at.astimezone(UTC).date().isoformat(),
-                        }
+                        {"source": source, "chain_index": chain_index, "event_id": event_id, "day": day}
                     )
 
     def document(self, sources: Iterable[str]) -> dict[str, Any]:
