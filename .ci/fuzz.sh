@@ -1,4 +1,4 @@
-# The fuzz stage (issue 12): schemathesis against the OpenAPI schema of the running application, on gunicorn
+# The fuzz stage (issue 12): first a bounded load run (load_run, below), then schemathesis against the OpenAPI schema of the running application, on gunicorn
 # and PostgreSQL with the demo data, covering every operation once with an officer's token and once with an
 # evidence source's (ingestion) token. Zero server errors and zero schema violations, with a bounded number of
 # examples per operation. Sourced by .ci/run; runnable alone: `source .ci/fuzz.sh; fuzz_stage`.
@@ -34,6 +34,7 @@ fuzz_stage() {
   local pid=$!
   local rc=0
   for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 1; done
+  load_run "http://127.0.0.1:$port" "$ingest_token" "$officer_token" "$out" | tee "$out/load-figures.txt" || rc=1
   local common=(--checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance
     --phases examples,fuzzing,stateful --max-examples "$examples" --seed 42 --workers 2 --wait-for-schema 30
     --no-color --request-timeout 30
@@ -58,4 +59,32 @@ fuzz_stage() {
   unset AIMS_VAR_DIR
   rm -rf "$var"
   return "$rc"
+}
+
+# The load step (issue 12): a bounded locust run mixing ingestion, decide, the dashboard and the register,
+# against the same gunicorn and database, before fuzzing changes the data. Prints the error rate and p95 per
+# endpoint (`load_<endpoint>_p95_ms: N`) and fails on any error.
+load_run() {
+  local host=$1 source_token=$2 api_token=$3 out=$4
+  local users=${AIMS_LOAD_USERS:-12} seconds=${AIMS_LOAD_SECONDS:-45}
+  AIMS_LOAD_SOURCE_TOKEN="$source_token" AIMS_LOAD_API_TOKEN="$api_token" \
+    .venv/bin/locust -f tests/load/locustfile.py --headless --host "$host" --users "$users" \
+    --spawn-rate "$users" --run-time "${seconds}s" --csv "$out/load" --only-summary >"$out/load.txt" 2>&1 || true
+  .venv/bin/python - "$out/load_stats.csv" "$users" "$seconds" <<'PY'
+import csv, re, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["Name"] != "Aggregated"]
+total = sum(int(r["Request Count"]) for r in rows)
+failures = sum(int(r["Failure Count"]) for r in rows)
+print(f"load_users: {sys.argv[2]}")
+print(f"load_seconds: {sys.argv[3]}")
+print(f"load_requests: {total}")
+print(f"load_rps: {total / float(sys.argv[3]):.1f}")
+print(f"load_error_rate: {failures / max(total, 1):.4f}")
+for r in sorted(rows, key=lambda r: r["Name"]):
+    slug = re.sub(r"[^a-z0-9]+", "_", r["Name"].lower()).strip("_")
+    print(f"load_{slug}_requests: {r['Request Count']}")
+    print(f"load_{slug}_p95_ms: {r['95%']}")
+    print(f"load_{slug}_errors: {r['Failure Count']}")
+sys.exit(1 if failures or not total else 0)
+PY
 }
