@@ -3,7 +3,19 @@
 from django.contrib import admin
 
 from aims.core.admin import GovernedAdmin, ReadOnlyAdminMixin
-from evidence.models import ArtifactFile, Event, EvidenceArtifact, EvidenceSource, IngestBatch, SourceToken
+from evidence.models import (
+    ArtifactFile,
+    Checkpoint,
+    CheckpointPush,
+    Event,
+    EvidenceArtifact,
+    EvidenceSource,
+    IngestBatch,
+    NodeGap,
+    Rollup,
+    SigningKey,
+    SourceToken,
+)
 
 
 @admin.register(EvidenceSource)
@@ -37,3 +49,32 @@ class EvidenceArtifactAdmin(GovernedAdmin):
 @admin.register(ArtifactFile)
 class ArtifactFileAdmin(GovernedAdmin):
     list_display = ["original_name", "artifact", "size", "sha256"]
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["key_id", "fingerprint", "activated_at", "retired_at"]
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["source", "day", "count", "first_index", "last_index", "key_id", "signed_at"]
+    list_filter = ["source"]
+
+
+@admin.register(CheckpointPush)
+class CheckpointPushAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["checkpoint", "sink", "status", "attempts", "pushed_at"]
+    list_filter = ["sink", "status"]
+
+
+@admin.register(Rollup)
+class RollupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["source", "granularity", "bucket", "use_case", "model", "decision", "events"]
+    list_filter = ["granularity", "source", "decision"]
+
+
+@admin.register(NodeGap)
+class NodeGapAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["source", "node_id", "kind", "started_at", "ended_at", "seconds", "missing"]
+    list_filter = ["kind", "source"]

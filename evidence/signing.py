@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,15 @@ def load_or_create(path: Path) -> SigningKey:
     """The local development key: created once under var/, reused afterwards."""
     if path.exists():
         return load(path)
+    # The web process and the worker may both get here first: write aside, then link into place, which fails
+    # when the other won; both then use the one key on disk.
     key = generate()
-    save(key, path)
+    aside = path.with_name(f".{path.name}.{os.getpid()}")
+    save(key, aside)
+    try:
+        os.link(aside, path)
+    except FileExistsError:
+        return load(path)
+    finally:
+        aside.unlink(missing_ok=True)
     return key
