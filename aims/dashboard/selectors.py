@@ -10,12 +10,16 @@ exactly what the list pages behind it would show them; a panel the user may not 
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -38,12 +42,12 @@ from controls.choices import ControlStatus
 from controls.models import ControlImplementation, Requirement
 from evidence import selectors as evidence_selectors
 from evidence.choices import Granularity, Outcome
-from evidence.models import NodeGap, Rollup, RuleRollup
+from evidence.models import ChainHead, NodeGap, Rollup, RuleRollup
 from registry.choices import SystemStatus
 from registry.models import AISystem, CatalogModel, SupplierAssessment, UseCase
 from risks import selectors as risk_selectors
 from risks.choices import Acceptor, RiskLevel, RiskStatus
-from risks.models import Risk
+from risks.models import Risk, TreatmentAction
 
 # Reviews and deadlines this close are shown as falling due.
 HORIZON_DAYS = 30
@@ -86,6 +90,28 @@ def _day_rollups(period: Period, use_cases: list[str] | None = None) -> QuerySet
     if use_cases is not None:
         rows = rows.filter(use_case__in=use_cases)
     return rows
+
+
+def evidence_marker() -> tuple[Any, int]:
+    """Changes whenever expansion appends to any chain (it moves that source's head), so new evidence shows at
+    once; the cache's time to live bounds what the marker cannot see (a rollup rebuild)."""
+    row = ChainHead.objects.aggregate(last=Max("updated_at"), n=Count("pk"))
+    return row["last"], row["n"]
+
+
+def cached_figures(parts: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """Organisation-wide figures computed from the rollups, kept for AIMS_DASHBOARD_CACHE_SECONDS (60 by default;
+    0 turns the cache off). Only data that does not depend on who reads it goes through here."""
+    ttl = int(getattr(settings, "AIMS_DASHBOARD_CACHE_SECONDS", 60))
+    if ttl <= 0:
+        return compute()
+    digest = hashlib.sha256(repr((parts, evidence_marker())).encode()).hexdigest()
+    key = f"dashboard:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, ttl)
+    return value
 
 
 # --- controls -------------------------------------------------------------------------------------------------
@@ -171,6 +197,17 @@ def appetite_levels(criteria: Any) -> list[str]:
     return [str(b["level"]) for b in criteria.levels if b.get("acceptor") != Acceptor.OWNER.value]
 
 
+def _risk_summary(user: Any, risks: QuerySet[Risk], today: date) -> dict[str, int]:
+    """The counts the risks page shows (risks.selectors.summary), in two queries instead of five."""
+    expired = Q(status=RiskStatus.ACCEPTED, accepted_until__lt=today)
+    counts = risks.aggregate(
+        open=Count("pk", filter=Q(status=RiskStatus.OPEN) | expired),
+        pending=Count("pk", filter=Q(status=RiskStatus.ACCEPTANCE_PENDING)),
+    )
+    counts["overdue_actions"] = TreatmentAction.objects.restrict(user, "view").overdue(today).count()
+    return counts
+
+
 def risks_panel(user: Any) -> dict[str, Any] | None:
     if not user.has_perm("risks.view_risk"):
         return None
@@ -204,7 +241,7 @@ def risks_panel(user: Any) -> dict[str, Any] | None:
         ],
         "above": above_list[:LIST_LIMIT],
         "above_count": above.count() if len(above_list) > LIST_LIMIT else len(above_list),
-        "summary": risk_selectors.summary(user),
+        "summary": _risk_summary(user, risks, today),
         "url": _url("risks:index"),
     }
 
@@ -360,6 +397,10 @@ def enforcement_charts(figures: Enforcement, period: Period, prefix: str, **filt
 def enforcement_panel(user: Any, period: Period) -> dict[str, Any] | None:
     if not user.has_perm("evidence.view_event"):
         return None
+    return cached_figures(("enforcement", period.start, period.end), lambda: _enforcement_panel(period))
+
+
+def _enforcement_panel(period: Period) -> dict[str, Any]:
     figures = enforcement_figures(period)
     return {
         "figures": figures,
@@ -750,7 +791,16 @@ def system_context(user: Any, system: AISystem, period_start: date, period_end: 
         )
         context["risks_url"] = _url("risks:index", {"ai_system": system.pk})
     if user.has_perm("evidence.view_event"):
-        figures = enforcement_figures(period, keys, allowed_models=approved)
+        figures = cached_figures(
+            (
+                "system",
+                period.start,
+                period.end,
+                tuple(keys),
+                tuple(sorted((k, tuple(sorted(v))) for k, v in approved.items())),
+            ),
+            lambda: enforcement_figures(period, keys, allowed_models=approved),
+        )
         last_seen = _last_seen_by_use_case(period, keys)
         unapproved_by_uc: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in figures.unapproved:

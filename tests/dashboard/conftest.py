@@ -14,6 +14,12 @@ from tests.policies.factories import approved_model
 from tests.registry.factories import AISystemFactory, UseCaseFactory
 
 
+@pytest.fixture(autouse=True)
+def _no_figure_cache(settings) -> None:
+    # Tests write rollups directly between requests; the cache is tested on its own (test_cache.py).
+    settings.AIMS_DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def today() -> Any:
     return timezone.now().date()
