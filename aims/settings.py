@@ -216,6 +216,12 @@ if AIMS_DECIDE_HASH_KEY is not None and len(AIMS_DECIDE_HASH_KEY.encode()) < 16:
 # Control status: how long a check result counts; the largest manual evidence file accepted.
 AIMS_CONTROL_FRESHNESS_DAYS = env_int("AIMS_CONTROL_FRESHNESS_DAYS", 31, minimum=1)
 AIMS_EVIDENCE_MAX_BYTES = env_int("AIMS_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Signed checkpoints (DESIGN.md, Keys): the Ed25519 private key (PEM, PKCS#8); unset, a local key is created
+# under AIMS_VAR_DIR on first use (make run). Each signed checkpoint is pushed to the sinks that are set: a
+# write-once directory and/or a webhook, so that rewriting history inside the portal shows outside it.
+AIMS_SIGNING_KEY_FILE = env_str("AIMS_SIGNING_KEY_FILE", "")
+AIMS_CHECKPOINT_SINK_DIR = env_str("AIMS_CHECKPOINT_SINK_DIR", "")
+AIMS_CHECKPOINT_SINK_URL = env_url("AIMS_CHECKPOINT_SINK_URL", {"https", "http"}) or ""
 # Only bench_ingest sets this, for the server it starts itself (evidence/api/naive.py).
 AIMS_BENCH_ENDPOINTS = env_bool("AIMS_BENCH_ENDPOINTS", False)
 
@@ -411,8 +417,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choices that allow "" list it themselves; an extra BlankEnum made `""` match two branches of a oneOf.
-    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": False,
     # Several models have a field called kind or status; name each enum after its own choices.
     "ENUM_NAME_OVERRIDES": {
         "RequirementKindEnum": "controls.choices.RequirementKind",
@@ -443,6 +447,8 @@ SPECTACULAR_SETTINGS = {
         "NonconformityStatusEnum": "aims.governance.choices.NonconformityStatus",
         "GovernanceActionStatusEnum": "aims.governance.choices.ActionStatus",
         "ReviewStatusEnum": "aims.governance.choices.ReviewStatus",
+        "ReportKindEnum": "aims.reports.choices.ReportKind",
+        "ReportRunStatusEnum": "aims.reports.choices.RunStatus",
     },
 }
 
@@ -503,6 +509,15 @@ CELERY_BEAT_SCHEDULE = {
     "evidence-ensure-partitions": {
         "task": "evidence.tasks.ensure_partitions",
         "schedule": crontab(minute=17, hour="*/6"),
+    },
+    # Hourly, so that a day held back by a pending batch is signed soon after the batch clears.
+    "evidence-sign-checkpoints": {
+        "task": "evidence.tasks.sign_checkpoints",
+        "schedule": crontab(minute=10, hour="*"),
+    },
+    "evidence-push-checkpoints": {
+        "task": "evidence.tasks.push_checkpoints",
+        "schedule": timedelta(minutes=5),
     },
     "risks-reopen-expired-acceptances": {
         "task": "risks.tasks.reopen_expired_acceptances",
