@@ -16,6 +16,7 @@ class ReportKind(models.TextChoices):
     INTERNAL_AUDIT = "internal-audit", "Internal audit"
     INCIDENTS = "incidents", "Incidents"
     EVIDENCE_PACK = "evidence-pack", "Evidence pack"
+    DASHBOARD = "dashboard", "Dashboard"
 
 
 class RunStatus(models.TextChoices):

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aims.reports.fetcher import STATIC_BASE, locked_down_fetcher
-from aims.reports.kinds.base import KindSpec, Params, Progress, describe_period, jsonable, username, when
+from aims.reports.kinds.base import RAW, KindSpec, Params, Progress, describe_period, jsonable, username, when
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +96,12 @@ def build_document(
     spec: KindSpec, params: Params, user: Any, *, reference: str = "", generated_at: datetime | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The kind's data (plain JSON) and the document frame around it."""
+    context = dict(spec.build_context(params, user))
+    # Objects a shared template needs as they are (the dashboard's panels); their data is hashed through the
+    # kind's plain part, which says what it holds.
+    raw = context.pop(RAW, None)
     # The parameters are part of the data: "nothing recorded" in January is not "nothing recorded" in June.
-    data = {"kind": spec.key, "parameters": params, **jsonable(spec.build_context(params, user))}
+    data = {"kind": spec.key, "parameters": params, **jsonable(context)}
     data.setdefault("sections", [])
     generated_at = generated_at or timezone.now()
     doc = {
@@ -116,6 +120,8 @@ def build_document(
         "organisation": organisation_name(),
         "format_version": FORMAT_VERSION,
     }
+    if raw is not None:
+        doc["raw"] = raw
     return data, doc
 
 
@@ -141,7 +147,7 @@ def render(
     data, doc = build_document(spec, params, user, reference=reference, generated_at=generated_at)
     if progress:
         progress(40)
-    html = render_to_string(spec.template, {"data": data, "doc": doc})
+    html = render_to_string(spec.template, {"data": data, "doc": doc, "raw": doc.pop("raw", None)})
     pdf, pages = html_to_pdf(html)
     if progress:
         progress(80)

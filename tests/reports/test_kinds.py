@@ -45,7 +45,9 @@ def test_every_kind_renders_the_demo_organisation(seeded, django_capture_on_comm
         "internal-audit",
         "incidents",
         "evidence-pack",
+        "dashboard",
     }
+    assert "Statement of Applicability and control status" in texts["dashboard"]
 
     soa = texts["soa"]
     entry = SoAEntry.objects.exclude(justification="").select_related("requirement").first()

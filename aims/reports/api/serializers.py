@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -14,13 +15,30 @@ from aims.reports.kinds.base import AS_OF, DATE_FROM, DATE_TO, SEED
 from aims.reports.models import ReportRun
 
 
-# Inline enums: several models have fields called kind and status, and these need no shared component.
-@extend_schema_field({"type": "string", "enum": list(ReportKind.values), "description": "The report kind."})
+def _one_of(values: list[str]) -> str:
+    return "^(" + "|".join(re.escape(v) for v in values) + ")$"
+
+
+# Described by a pattern, not an enum: drf-spectacular names every enum after its field, and "kind" and "status"
+# are taken by other apps; an enum needs SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] entries (the lead's settings).
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": _one_of(list(ReportKind.values)),
+        "description": "One of: " + ", ".join(ReportKind.values),
+    }
+)
 class KindField(serializers.ChoiceField):
     pass
 
 
-@extend_schema_field({"type": "string", "enum": list(RunStatus.values)})
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": _one_of(list(RunStatus.values)),
+        "description": "One of: " + ", ".join(RunStatus.values),
+    }
+)
 class StatusField(serializers.ChoiceField):
     pass
 

@@ -22,6 +22,7 @@ MODULES = [
     "internal_audit",
     "incidents",
     "evidence_pack",
+    "dashboard",
 ]
 
 _REGISTRY: dict[str, KindSpec] = {}

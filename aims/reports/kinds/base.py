@@ -37,6 +37,8 @@ SEED = "seed"
 PERIOD = (DATE_FROM, DATE_TO)
 PARAMETER_LABELS = {AS_OF: "As of", DATE_FROM: "From", DATE_TO: "To", SEED: "Sampling seed"}
 DEFAULT_PERIOD_DAYS = 30
+# A key of build_context's dict whose value goes to the template as `raw`, unhashed (objects, not data).
+RAW = "_raw"
 
 
 @dataclass(frozen=True)
