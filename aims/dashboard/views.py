@@ -59,6 +59,25 @@ def system(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         raise Http404("No such AI system.")
     period, form = parse_period(request.GET)
-    context = selectors.system_context(user, ai_system, period.start, period.end)
-    context["form"] = form
+    ttl = int(getattr(settings, "AIMS_DASHBOARD_CACHE_SECONDS", 60))
+    if ttl <= 0:
+        context = selectors.system_context(user, ai_system, period.start, period.end)
+        context["form"] = form
+        return render(request, "dashboard/system.html", context, status=400 if form.errors else 200)
+    # As for the dashboard: the rendered panels per reader, system and period, for the time to live.
+    key = f"{panels_cache_key(user.pk, period)}:system:{ai_system.pk}"
+    cached = cache.get(key)
+    if cached is None:
+        context = selectors.system_context(user, ai_system, period.start, period.end)
+        cached = (render_to_string("dashboard/_system_panels.html", context), context["generated_at"])
+        cache.set(key, cached, ttl)
+    panels, generated_at = cached
+    context = {
+        "system": ai_system,
+        "period": period,
+        "form": form,
+        "panels_html": panels,
+        "generated_at": generated_at,
+        "ttl": ttl,
+    }
     return render(request, "dashboard/system.html", context, status=400 if form.errors else 200)

@@ -57,3 +57,14 @@ def test_a_zero_time_to_live_turns_the_cache_off(settings, officer, evidence_sou
     assert client.get("/dashboard/").context["enforcement"]["figures"].total == 0
     rollup(evidence_source, today, events=7)
     assert client.get("/dashboard/").context["enforcement"]["figures"].total == 7
+
+
+@pytest.mark.django_db
+def test_a_system_page_is_cached_per_system_and_shows_new_evidence(panel_cache, officer, ingestion, owned_system):
+    client = officer.client()
+    url = f"/dashboard/systems/{owned_system.pk}/"
+    first = client.get(url).content.decode()
+    assert "Support assistant" in first and "recomputed at most every 60 seconds" in first
+    assert _decisions(first) == "0"
+    assert post(ingestion.api(), [decision(), decision()]).status_code == 202
+    assert _decisions(client.get(url).content.decode()) == "2"
