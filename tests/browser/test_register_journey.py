@@ -22,6 +22,11 @@ def test_officer_registers_classifies_and_finds_a_system_in_register_and_history
 
     journey.goto(page, "/register/")
     journey.follow(page, "Register an AI system")
+    # An empty form comes back with its errors (checked with axe like every page), nothing is saved.
+    with journey.refusal(r"^/register/systems/new/$", 400):
+        journey.submit(page, "Save")
+    expect(page.get_by_role("alert").first).to_contain_text("Please correct the errors below")
+    expect(page.locator(".has-error").first).to_be_visible()
     page.get_by_label(label("Name")).fill(name)
     page.get_by_label("Purpose").fill("Sorts incoming insurance claims by urgency for the claims team.")
     page.get_by_label(label("Owner")).select_option(label="Omar Ortega")
