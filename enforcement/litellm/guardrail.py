@@ -30,6 +30,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import tempfile
 import threading
 import time
@@ -70,6 +71,16 @@ class AimsBlocked(Exception):
         self.message = f"Blocked by the AIMS policy: {', '.join(codes) or 'policy unavailable'}"
         super().__init__(self.message)
         self.codes = codes
+
+
+_TRACE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def _clean(value: Any, limit: int) -> str:
+    """A caller-supplied name fit for an event: the contract refuses NULs and long strings, and a refused
+    event would be evidence lost, so the value is cut and control characters dropped instead."""
+    text = value if isinstance(value, str) else ""
+    return "".join(ch for ch in text if ch.isprintable())[:limit]
 
 
 def _metadata_value(source: Any, name: str) -> str | None:
@@ -219,8 +230,8 @@ class AimsGuardrail(_Base):
         team = getattr(key, "team_alias", None) or getattr(key, "team_id", None)
         alias = getattr(key, "key_alias", None)
         return {
-            "team": team if isinstance(team, str) else None,
-            "key_alias": alias if isinstance(alias, str) else None,
+            "team": _clean(team, 200) or None,
+            "key_alias": _clean(alias, 200) or None,
             "user_ref": user_ref,
         }
 
@@ -248,7 +259,7 @@ class AimsGuardrail(_Base):
                 stage=stage,
                 node_id=self.node_id,
                 trace_id=trace_id,
-                model_requested=model,
+                model_requested=_clean(model, 200),
                 reason_code=reason,
                 actor=actor,
             )
@@ -269,9 +280,13 @@ class AimsGuardrail(_Base):
         """Decide and rewrite `data` in place (synchronous core of the hook); raises AimsBlocked to refuse."""
         started = time.perf_counter()
         use_case, model = _use_case(data, key), str(data.get("model") or "")
+        if _clean(use_case, 128) != use_case:
+            use_case = ""  # not a register key: decided (and recorded) as an unknown use case
         metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-        trace = metadata.get("trace_id") or data.get("litellm_call_id") or uuid.uuid4().hex
-        trace_id = str(trace)[:128]
+        trace = metadata.get("trace_id")
+        if not (isinstance(trace, str) and _TRACE_ID.match(trace)):
+            trace = data.get("litellm_call_id") or uuid.uuid4().hex
+        trace_id = _clean(str(trace), 128)
         actor = self._actor(key)
         context = {"data": data, "use_case": use_case, "model": model, "trace_id": trace_id, "actor": actor}
         try:
@@ -302,7 +317,7 @@ class AimsGuardrail(_Base):
                 stage="pre_call",
                 node_id=self.node_id,
                 trace_id=trace_id,
-                model_requested=model,
+                model_requested=_clean(model, 200),
                 actor=actor,
                 latency_ms=round((time.perf_counter() - started) * 1000, 3),
             )
@@ -341,12 +356,12 @@ class AimsGuardrail(_Base):
         if kwargs.get("call_type") not in COMPLETION_CALLS:
             return None
         mark, metadata = self._call_facts(kwargs)
-        model = str(kwargs.get("model") or "")
+        model = _clean(kwargs.get("model"), 200)
         bundle = self.bundles.bundle
         name, revision = (bundle.name, bundle.revision) if bundle else ("", "")
         if success and not mark:
             stage, reason, fail_mode, trace_id = "model_access", "no_policy_decision", "open", None
-            use_case = _metadata_value(metadata, "aims_use_case") or ""
+            use_case = _clean(_metadata_value(metadata, "aims_use_case"), 128)
         elif not success and mark.get("decision") in ("allow", "redact", "error"):
             stage, reason, fail_mode = "post_call", "model_call_failed", "closed"
             use_case, trace_id = str(mark.get("use_case") or ""), mark.get("trace_id")

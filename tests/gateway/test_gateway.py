@@ -327,7 +327,22 @@ def test_decisions_made_while_the_portal_is_down_arrive_once_it_is_back_none_los
     # Every event of the node went through its spool: the sequence has no hole and no repeat.
     seqs = sorted(e["producer_seq"] for e in events if e["node_id"] == NODE)
     assert seqs == list(range(1, len(seqs) + 1))
+    # Every answered request was decided by the guardrail: the logger found no model access without a decision.
+    assert not [e for e in events if e.get("stage") == "model_access"]
     beats = [e for e in events if e["kind"] == "heartbeat"]
     assert beats and max(b["counters"]["sent"] for b in beats) > 0
     state = json.loads((stack.spool / NODE / "state.json").read_text())
     assert state["dropped"] == 0
+
+
+def test_the_example_configuration_registers_the_guardrail_on_mock_models() -> None:
+    import yaml  # LiteLLM's proxy depends on PyYAML
+
+    config = yaml.safe_load((REPO / "examples" / "litellm" / "config.yaml").read_text())
+    [guard] = config["guardrails"]
+    params = guard["litellm_params"]
+    assert params["guardrail"] == "enforcement.litellm.AimsGuardrail"
+    assert params["mode"] == "pre_call" and params["default_on"] is True
+    assert all("mock_response" in m["litellm_params"] for m in config["model_list"])
+    module, _, name = params["guardrail"].rpartition(".")
+    assert getattr(__import__(module, fromlist=[name]), name).__name__ == "AimsGuardrail"

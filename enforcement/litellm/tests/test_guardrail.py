@@ -246,3 +246,16 @@ def test_post_call_records_model_failures_and_bypasses_but_not_blocks() -> None:
         "litellm_params": {"metadata": {"aims_decision": {"decision": "block"}}},
     }
     assert guard.record_call_outcome(blocked, success=False) is None
+
+
+def test_caller_supplied_names_that_the_contract_would_refuse_never_cost_the_event() -> None:
+    portal = FakePortal(example_bundle())
+    guard = guardrail(portal)
+    data = request("hello", use_case="support\x00summaries")
+    data["metadata"]["trace_id"] = "x" * 500
+    data["litellm_call_id"] = "call-1"
+    with pytest.raises(AimsBlocked, match="unknown_use_case"):
+        guard.decide_request(data, Key(team_alias="t" * 300))
+    [event] = _flushed(guard, portal)
+    assert event["use_case"] == "" and event["trace_id"] == "call-1"
+    assert len(event["actor"]["team"]) == 200
