@@ -14,7 +14,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, Journey, LiveServer, artifacts_dir, in_ci
+from tests.browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Journey,
+    LiveServer,
+    artifacts_dir,
+    in_ci,
+    unused_waivers,
+)
 
 MARKER = "browser: drives the live portal in Chromium (CI's browser stage: pytest -m browser tests/browser)"
 
@@ -47,10 +55,13 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser_artifacts() -> Path:
+def browser_artifacts() -> Iterator[Path]:
     path = artifacts_dir()
     (path / "waived.txt").unlink(missing_ok=True)
-    return path
+    yield path
+    with (path / "waived.txt").open("a") as out:
+        for waiver in unused_waivers():
+            out.write(f"not needed in this run (delete if fixed): {waiver.rule} on {waiver.path} ({waiver.owner})\n")
 
 
 @pytest.fixture(scope="session")

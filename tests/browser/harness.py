@@ -99,6 +99,14 @@ WAIVERS: list[Waiver] = [
 ]
 
 
+USED_WAIVERS: set[Waiver] = set()
+
+
+def unused_waivers() -> list[Waiver]:
+    """Waivers no page of this run needed: fixed by their owners (or their pages not visited), so to delete."""
+    return [waiver for waiver in WAIVERS if waiver not in USED_WAIVERS]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -371,6 +379,7 @@ class Journey:
     def _waived(self, rule: str, path: str, target: str) -> bool:
         for waiver in WAIVERS:
             if waiver.rule == rule and re.search(waiver.path, path) and re.fullmatch(waiver.target, target):
+                USED_WAIVERS.add(waiver)
                 self.waived.append(f"{rule} on {path}: {target} (owner: {waiver.owner}; fix: {waiver.fix})")
                 return True
         return False
