@@ -115,8 +115,12 @@ class Command(BaseCommand):
         except ImportError:
             self.line("pack", "skipped (evidence.pack.bench is not installed)")
             return
+        from django.conf import settings
+
+        # Its own scratch database, named after ours, so two people benchmarking on one server do not collide.
+        scratch = f"{settings.DATABASES['default']['NAME']}_pack_bench"[:60]
         try:
-            figures = bench.run(events=events, out_dir=out, echo=False)
+            figures = bench.run(events=events, out_dir=out, database_name=scratch, echo=False)
         except RuntimeError as exc:  # e.g. it needs PostgreSQL
             self.line("pack", f"skipped ({exc})")
             return
