@@ -63,12 +63,14 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to")
         parser.add_argument("--events", type=int, default=1_000_000, help="Events for the pack bench.")
         parser.add_argument("--skip-pack", action="store_true")
+        parser.add_argument("--skip-report", action="store_true", help="Only the pack figures.")
         parser.add_argument("--out", default="", help="Folder for the PDF and the pack bench (default: a temp dir).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"] or tempfile.mkdtemp(prefix="aims-bench-reports-"))
         out.mkdir(parents=True, exist_ok=True)
-        self.bench_report(options, out)
+        if not options["skip_report"]:
+            self.bench_report(options, out)
         if not options["skip_pack"]:
             self.bench_pack(options["events"], out / "pack")
 
