@@ -271,9 +271,8 @@ class EventShipper:
                     if size > 1:
                         size = max(1, size // 2)
                         continue
-                    self.spool.ack(
-                        batch, sent=0, dropped=len(batch.events)
-                    )  # one event the portal never takes
+                    # A single event the portal never takes: counted as dropped, so the rest can flow.
+                    self.spool.ack(batch, sent=0, dropped=len(batch.events))
                     log.error("AIMS evidence: the portal refused an event as malformed; dropped (counted)")
                     continue
                 if outcome is None:
