@@ -3,8 +3,6 @@ the selectors and render; a bad period answers 400 with the reason and the defau
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -21,8 +19,7 @@ from registry.models import AISystem
 
 
 def panels_cache_key(user_id: int, period: Period) -> str:
-    marker = hashlib.sha256(repr(selectors.evidence_marker()).encode()).hexdigest()[:16]
-    return f"dashboard:panels:{user_id}:{period.start}:{period.end}:{marker}"
+    return f"dashboard:panels:{user_id}:{period.start}:{period.end}"
 
 
 @permission_required(VIEW)
@@ -33,8 +30,9 @@ def index(request: HttpRequest) -> HttpResponse:
         context = selectors.dashboard_context(request.user, period.start, period.end)
         context["form"] = form
         return render(request, "dashboard/index.html", context, status=400 if form.errors else 200)
-    # The rendered panels are kept per reader and period for the cache's time to live (the page says as of when):
-    # a reader who comes back within it costs one cache read; new evidence shows at once (selectors.cached_figures).
+    # The rendered panels are kept per reader and period for the cache's time to live (the page says as of when),
+    # so a reader who comes back, or reloads, within it costs one cache read (selectors.cached_figures says why
+    # the key is time-based only).
     key = panels_cache_key(request.user.pk, period)
     cached = cache.get(key)
     if cached is None:
