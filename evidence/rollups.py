@@ -49,6 +49,7 @@ from evidence.models import ChainHead, Event, EvidenceSource, NodeGap, Rollup, R
 from evidence.models.rollups import LATENCY_BOUNDS_MS, empty_histogram
 
 HOURLY_DAYS = 7
+DAY, HOUR, DECISION = Granularity.DAY.value, Granularity.HOUR.value, EventKind.DECISION.value  # plain str: hot loop
 CENT = Decimal("0.000001")
 FLUSH_KEYS = 5000  # rebuild writes its sums out once this many keys are held, so memory stays bounded
 
@@ -100,7 +101,44 @@ def _cost(value: Any) -> Decimal:
         return Decimal(0)
     if not cost.is_finite() or cost < 0:
         return Decimal(0)
+    if cost.as_tuple().exponent >= -6:  # type: ignore[operator]  finite, so an int
+        return cost  # already whole micro-units: nothing to round
     return cost.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@dataclass(slots=True)
+class Measures:
+    """What one decision event contributes, read once and added to each of its buckets."""
+
+    executed: int
+    fail_open: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: Decimal
+    latency_us: int
+    latency_bucket: int | None
+    redactions: list[tuple[str, int]]
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> Measures:
+        redaction = item.get("redaction") or {}
+        metrics = item.get("metrics") or {}
+        latency = _number(metrics.get("latency_ms"))
+        timed = latency is not None and latency >= 0
+        counts = redaction.get("counts")
+        entities = []
+        if isinstance(counts, dict):
+            entities = [(str(entity), n) for entity, value in counts.items() if (n := _count(value))]
+        return cls(
+            executed=1 if redaction.get("executed") is True else 0,
+            fail_open=1 if is_fail_open(item) else 0,
+            prompt_tokens=_count(metrics.get("prompt_tokens")),
+            completion_tokens=_count(metrics.get("completion_tokens")),
+            cost=_cost(metrics.get("cost")),
+            latency_us=round(latency * 1000) if timed else 0,
+            latency_bucket=bisect.bisect_left(LATENCY_BOUNDS_MS, latency) if timed else None,
+            redactions=entities,
+        )
 
 
 @dataclass
@@ -116,25 +154,19 @@ class Totals:
     histogram: list[int] = field(default_factory=empty_histogram)
     redactions: dict[str, int] = field(default_factory=dict)
 
-    def add(self, item: dict[str, Any]) -> None:
-        redaction = item.get("redaction") or {}
-        metrics = item.get("metrics") or {}
+    def add(self, m: Measures) -> None:
         self.events += 1
-        self.redaction_executed += 1 if redaction.get("executed") is True else 0
-        self.fail_open += 1 if is_fail_open(item) else 0
-        self.prompt_tokens += _count(metrics.get("prompt_tokens"))
-        self.completion_tokens += _count(metrics.get("completion_tokens"))
-        self.cost += _cost(metrics.get("cost"))
-        latency = _number(metrics.get("latency_ms"))
-        if latency is not None and latency >= 0:
-            self.latency_us += round(latency * 1000)
+        self.redaction_executed += m.executed
+        self.fail_open += m.fail_open
+        self.prompt_tokens += m.prompt_tokens
+        self.completion_tokens += m.completion_tokens
+        self.cost += m.cost
+        if m.latency_bucket is not None:
+            self.latency_us += m.latency_us
             self.latency_count += 1
-            self.histogram[bisect.bisect_left(LATENCY_BOUNDS_MS, latency)] += 1
-        counts = redaction.get("counts")
-        if isinstance(counts, dict):
-            for entity, n in counts.items():
-                if n := _count(n):
-                    self.redactions[str(entity)] = self.redactions.get(str(entity), 0) + n
+            self.histogram[m.latency_bucket] += 1
+        for entity, n in m.redactions:
+            self.redactions[entity] = self.redactions.get(entity, 0) + n
 
     def merge_into(self, row: Rollup) -> None:
         row.events += self.events
@@ -183,24 +215,25 @@ class RollupSums:
         return len(self.rows) + len(self.rules)
 
     def add(self, item: dict[str, Any], occurred: datetime) -> None:
-        if item.get("kind") != EventKind.DECISION:
+        if item.get("kind") != DECISION:
             return
         use_case = str(item.get("use_case") or "")[:128]
         model = str((item.get("model") or {}).get("requested") or "")[:200]
         decision = str(item.get("decision") or "")[:16]
         revision = str((item.get("policy") or {}).get("revision") or "")[:64]
-        buckets = [(Granularity.DAY.value, day_start(occurred))]
-        hour = occurred.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        if hour >= self.cutoff:
-            buckets.append((Granularity.HOUR.value, hour))
+        if occurred.tzinfo is not UTC:
+            occurred = occurred.astimezone(UTC)
+        hour = occurred.replace(minute=0, second=0, microsecond=0)
+        buckets = [(DAY, hour.replace(hour=0)), (HOUR, hour)] if hour >= self.cutoff else [(DAY, hour.replace(hour=0))]
         reasons = [r for r in item.get("reasons") or [] if isinstance(r, dict) and r.get("rule_id")]
         rule_ids = sorted({str(r["rule_id"])[:128] for r in reasons})
+        measures = Measures.of(item)
         for grain, bucket in buckets:
             key = (grain, bucket, use_case, model, decision, revision)
             totals = self.rows.get(key)
             if totals is None:
                 totals = self.rows[key] = Totals()
-            totals.add(item)
+            totals.add(measures)
             for rule_id in rule_ids:
                 rule_key = (grain, bucket, use_case, rule_id, decision)
                 self.rules[rule_key] = self.rules.get(rule_key, 0) + 1

@@ -213,20 +213,25 @@ def _stream(plan: Plan) -> Iterator[tuple[EvidenceSource, datetime, dict]]:
     start = plan.end - timedelta(days=plan.days)
     per_day = max(1, plan.events // max(1, plan.days * len(plan.sources)))
     scenario = plan.scenario
+    silent_date = (plan.end - timedelta(days=scenario.silent_day)).date()
+
+    def silent(name: str, when: datetime) -> bool:
+        # One UTC date's hours, whatever hour the period ends at (a day of the plan spans two dates).
+        hours = scenario.silent_hours
+        return name == scenario.silent_source and when.date() == silent_date and hours[0] <= when.hour < hours[1]
+
     for source in plan.sources:
         nodes = [f"{source.name}-node-{i}" for i in range(1, 3)]
         seq = {node: 0 for node in nodes}
         for day in range(plan.days):
             day_start = start + timedelta(days=day)
-            days_before_end = plan.days - day
-            silent = source.name == scenario.silent_source and days_before_end == scenario.silent_day
             moments = sorted(day_start + timedelta(seconds=rng.uniform(0, 86_400)) for _ in range(per_day))
             # Decisions are spread over the nodes (a load balancer); each node sends its own heartbeats.
             timeline = [(m, "decision", nodes[i % len(nodes)]) for i, m in enumerate(moments)]
             for number, node in enumerate(nodes):
                 timeline += [(t, "heartbeat", node) for t in _heartbeat_ticks(plan, source, day_start, number)]
             for n, (when, kind, node) in enumerate(sorted(timeline, key=lambda item: (item[0], item[2]))):
-                if silent and scenario.silent_hours[0] <= when.hour < scenario.silent_hours[1]:
+                if silent(source.name, when):
                     continue  # the gateway is down: neither decisions nor heartbeats arrive
                 seq[node] += 1
                 if kind == "heartbeat":
