@@ -76,23 +76,24 @@ def _save_form(
     return None, render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
-def _operation(request: HttpRequest, form: Any, write: Callable[[], Any], success: str) -> bool:
-    """A POST-only operation: run it, report the outcome as a message. True when it worked."""
+def _operation(request: HttpRequest, form: Any, write: Callable[[], Any], success: str) -> int | None:
+    """A POST-only operation: run it, report the outcome as a message. None when it worked, else the 4xx status
+    the page answering the refusal must carry (a refused four-eyes decision is a 403, not a 200)."""
     if not form.is_valid():
         messages.error(request, "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()))
-        return False
+        return 400
     try:
         write()
     except ServiceError as exc:
         if exc.status == 403 and exc.code != "four_eyes":
             raise PermissionDenied from exc
         messages.error(request, exc.message + "".join(f" {' '.join(v)}" for v in exc.fields.values()))
-        return False
+        return exc.status
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
-        return False
+        return 400
     messages.success(request, success)
-    return True
+    return None
 
 
 # --- the register -----------------------------------------------------------------------------------------------
@@ -204,7 +205,9 @@ def risk_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required(VIEW_RISKS)
-def risk_detail(request: HttpRequest, pk: int, decide_form: AcceptanceDecideForm | None = None) -> HttpResponse:
+def risk_detail(
+    request: HttpRequest, pk: int, decide_form: AcceptanceDecideForm | None = None, status: int = 200
+) -> HttpResponse:
     risk = get_object_or_404(selectors.risks_for(request.user), pk=pk)
     user = request.user
     can_change = selectors.can_change(user, risk)
@@ -235,6 +238,7 @@ def risk_detail(request: HttpRequest, pk: int, decide_form: AcceptanceDecideForm
             "decide_form": decide_form or AcceptanceDecideForm(),
             "tab": "overview",
         },
+        status=status,
     )
 
 
@@ -326,8 +330,9 @@ def risk_accept(request: HttpRequest, pk: int) -> HttpResponse:
             expires_on=data["expires_on"],
         )
 
-    if not _operation(request, form, write, "Decision recorded."):
-        return risk_detail(request, pk, decide_form=form)
+    refused = _operation(request, form, write, "Decision recorded.")
+    if refused:
+        return risk_detail(request, pk, decide_form=form, status=refused)
     return redirect("risks:risk-detail", pk=risk.pk)
 
 
@@ -380,7 +385,9 @@ def ia_create(request: HttpRequest, system_pk: int) -> HttpResponse:
 
 
 @permission_required(VIEW_IAS)
-def ia_detail(request: HttpRequest, pk: int, signoff_form: SignOffForm | None = None) -> HttpResponse:
+def ia_detail(
+    request: HttpRequest, pk: int, signoff_form: SignOffForm | None = None, status: int = 200
+) -> HttpResponse:
     assessment = get_object_or_404(selectors.impact_assessments_for(request.user), pk=pk)
     user = request.user
     pending = services.pending_signoff(assessment)
@@ -406,6 +413,7 @@ def ia_detail(request: HttpRequest, pk: int, signoff_form: SignOffForm | None = 
             "signoff_form": signoff_form or SignOffForm(),
             "tab": "overview",
         },
+        status=status,
     )
 
 
@@ -498,8 +506,9 @@ def ia_signoff(request: HttpRequest, pk: int) -> HttpResponse:
             rationale=form.cleaned_data["rationale"],
         )
 
-    if not _operation(request, form, write, "Decision recorded."):
-        return ia_detail(request, pk, signoff_form=form)
+    refused = _operation(request, form, write, "Decision recorded.")
+    if refused:
+        return ia_detail(request, pk, signoff_form=form, status=refused)
     return redirect("risks:ia-detail", pk=assessment.pk)
 
 
