@@ -38,9 +38,13 @@ def test_auditor_downloads_an_evidence_pack_with_progress_shown_and_is_refused_a
     if box.get_attribute("data-finished") == "false":
         expect(auditor.get_by_label("Progress")).to_be_visible()
         expect(box.get_by_role("status")).to_contain_text("%")
-    download_link = auditor.get_by_role("link", name=re.compile(r"^Download .*\.zip$"))
-    expect(download_link).to_be_visible(timeout=PACK_TIMEOUT_MS)
+    # The page reloads itself once the run has finished, done or failed.
+    expect(auditor.locator('#run-status[data-finished="true"]')).to_be_attached(timeout=PACK_TIMEOUT_MS)
     journey.check(auditor)  # the page the run reloaded itself into
+    status = box.get_by_role("status").inner_text()
+    error = auditor.locator("dl.facts dd.error")
+    assert "Done" in status, f"the pack run ended {status!r}: {error.inner_text() if error.count() else ''}"
+    download_link = auditor.get_by_role("link", name=re.compile(r"^Download .*\.zip$"))
     expect(auditor.locator("dl.facts")).to_contain_text("SHA-256 of the file")
 
     with auditor.expect_download() as info:
