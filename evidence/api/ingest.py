@@ -44,7 +44,7 @@ def limits() -> ingest.Limits:
     )
 
 
-def _rate_limited(source_id: int, per_minute: int, count: int) -> int | None:
+def rate_limited(source_id: int, per_minute: int, count: int) -> int | None:
     """Count the events against the source's budget for this minute; return seconds to wait when over."""
     now = time.time()
     window = int(now // 60)
@@ -129,7 +129,7 @@ def _events(request: HttpRequest) -> JsonResponse:
     except ingest.BodyError as exc:
         return _error(exc.status, exc.code, exc.message)
 
-    wait = _rate_limited(source.pk, source.rate_limit_per_minute, len(items))
+    wait = rate_limited(source.pk, source.rate_limit_per_minute, len(items))
     if wait is not None:
         return _error(429, "throttled", "This source is over its rate limit.", Retry_After=str(wait))
 

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
-from evidence.api.ingest import _rate_limited as rate_limited
+from evidence.api.ingest import rate_limited
 from policies import gateway, selectors
 from policies.api.gateway_auth import error, source_of
 from policies.models import PolicyBundle

@@ -25,8 +25,7 @@ from django.views.decorators.http import require_POST
 
 from evidence import ingest
 from evidence import services as evidence_services
-from evidence.api.ingest import _rate_limited as rate_limited
-from evidence.api.ingest import limits
+from evidence.api.ingest import limits, rate_limited
 from policies.api.gateway_auth import error, source_of
 
 log = logging.getLogger(__name__)
