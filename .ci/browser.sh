@@ -19,9 +19,9 @@ browser_stage() {
     /usr/bin/chromium --version
     local artifacts="${AIMS_CI_ARTIFACTS:-artifacts}"
     mkdir -p "$artifacts/browser"
-    # The live server uses PostgreSQL (database aims_browser_e2e) when CI has it, else SQLite in a temp dir.
-    local database_url="${DATABASE_URL:-${PG_URL:-}}"
-    AIMS_CI=1 AIMS_CI_ARTIFACTS="$artifacts" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DATABASE_URL="$database_url" \
+    # The live server uses PostgreSQL (database aims_browser_e2e beside it) when DATABASE_URL names one, else
+    # SQLite in a temporary AIMS_VAR_DIR. Its worker runs on a file-system broker: no Redis is involved.
+    AIMS_CI=1 AIMS_CI_ARTIFACTS="$artifacts" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
       .venv/bin/python -m pytest -m browser tests/browser -q -p no:cacheprovider \
       --junitxml="$artifacts/pytest-browser.xml"
     if [ -s "$artifacts/browser/waived.txt" ]; then
