@@ -204,7 +204,12 @@ def run(events: int, out_dir: str | Path, *, database_name: str = "aims_pack_ben
     out.mkdir(parents=True, exist_ok=True)
     stack = Stack(database_url=Stack.fresh_database(settings.DATABASE_URL, database_name))
     env = stack.env()
-    env["AIMS_SIGNING_KEY_FILE"] = str(out / "bench-signing-key.pem")
+    key_file = out / "bench-signing-key.pem"
+    if not key_file.exists():
+        from evidence import signing
+
+        signing.save(signing.generate(), key_file)
+    env["AIMS_SIGNING_KEY_FILE"] = str(key_file)
     env["PYTHONPATH"] = str(ROOT)
     stack.extra_env = {"AIMS_SIGNING_KEY_FILE": env["AIMS_SIGNING_KEY_FILE"]}
     figures: dict[str, Any] = {"events": events}
