@@ -577,6 +577,11 @@ def main(argv=None) -> int:
     if check_signatures and not args.key_fingerprint:
         print("error: pass --key-fingerprint SHA256:<hex> (obtained outside the pack), or --no-signatures")
         return EXIT_USAGE
+    for fingerprint in args.key_fingerprint:
+        digits = normalise_fingerprint(fingerprint)[7:]
+        if len(digits) != 64 or any(c not in "0123456789abcdef" for c in digits):
+            print(f"error: {fingerprint!r} is not a key fingerprint (SHA256: and 64 hex digits)")
+            return EXIT_USAGE
     if check_signatures and Ed25519PublicKey is None:
         print(
             "SIGNATURES NOT CHECKED: the Python package `cryptography` is not installed, so the Ed25519 signatures\n"
