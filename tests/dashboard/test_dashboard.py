@@ -274,3 +274,13 @@ def test_panels_render_without_script_or_inline_style(officer, traffic) -> None:
 def test_who_may_open_the_dashboard(request, name, status) -> None:
     persona = request.getfixturevalue(name)
     assert persona.client().get(URL).status_code == status
+
+
+@pytest.mark.django_db
+def test_the_panels_render_without_a_request_as_the_pdf_report_does(committee, traffic, today) -> None:
+    from django.template.loader import render_to_string
+
+    context = dashboard_context(committee.user, today - timedelta(days=6), today)
+    html = render_to_string("dashboard/_panels.html", context)
+    assert "Enforcement, " in html and "<svg" in html and "Decisions per day by outcome" in html
+    assert "<script" not in html and " style=" not in html
