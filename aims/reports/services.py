@@ -118,7 +118,14 @@ def execute(run_id: int) -> ReportRun | None:
     try:
         # Rights are checked again at render time: an auditor whose access ended since asking gets nothing.
         spec = spec_for(run.kind, run.requested_by)
-        with tempfile.TemporaryDirectory(prefix="aims-report-") as folder:
+        storage = run.file.storage
+        name = storage.get_available_name(run.file.field.generate_filename(run, run.download_name))
+        try:
+            final: Path | None = Path(storage.path(name))
+            final.parent.mkdir(parents=True, exist_ok=True)
+        except NotImplementedError:  # a storage without local paths: render to a temporary file and upload it
+            final = None
+        with tempfile.TemporaryDirectory(prefix="aims-report-", dir=final.parent if final else None) as folder:
             out = Path(folder) / run.download_name
             rendered = produce(
                 spec,
@@ -129,8 +136,13 @@ def execute(run_id: int) -> ReportRun | None:
                 progress=lambda value: set_progress(run.pk, value),
             )
             sha256, size = _file_digest(out)
-            with out.open("rb") as handle:
-                run.file.save(run.download_name, File(handle), save=False)
+            if final is not None:
+                # Moved, not copied: an evidence pack may be hundreds of megabytes.
+                out.replace(final)
+                run.file.name = name
+            else:
+                with out.open("rb") as handle:
+                    run.file.save(run.download_name, File(handle), save=False)
         ReportRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,
             progress=100,
