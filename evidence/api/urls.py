@@ -1,5 +1,6 @@
 """The evidence explorer's API, under /api/v1/evidence/ (route names "api:evidence-<basename>-list")."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from evidence.api import views
@@ -12,4 +13,11 @@ router.register("sources", views.SourceViewSet, basename="evidence-source")
 router.register("checkpoints", views.CheckpointViewSet, basename="evidence-checkpoint")
 router.register("check-results", views.CheckResultViewSet, basename="evidence-check-result")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "oscal/assessment-results/",
+        views.OscalAssessmentResultsView.as_view(),
+        name="evidence-oscal-assessment-results",
+    ),
+    *router.urls,
+]

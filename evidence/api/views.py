@@ -7,10 +7,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from aims.audit import services as audit
+from aims.audit.choices import AuditKind
 from aims.core.permissions import ModelPermissions, has_perms
 from controls.models import ControlCheckResult
 from evidence import selectors
@@ -85,3 +91,46 @@ class CheckResultViewSet(_ReadOnly):
 
     def get_queryset(self) -> QuerySet[ControlCheckResult]:
         return selectors.check_results_for(self.request.user).order_by("-period_end", "-id")
+
+
+class OscalPeriodSerializer(serializers.Serializer):
+    date_from = serializers.DateField(help_text="First UTC day of the period.")
+    date_to = serializers.DateField(help_text="Last UTC day of the period.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": ["The period ends before it starts."]})
+        if (attrs["date_to"] - attrs["date_from"]).days > 366:
+            raise serializers.ValidationError({"date_to": ["A period is at most a year."]})
+        return attrs
+
+
+class OscalAssessmentResultsView(APIView):
+    """Control status and check results for a period as an OSCAL assessment-results document, for GRC tools
+    to import: one finding per applicable Annex A control, observations from check results and evidence."""
+
+    permission_classes = [CanViewEvents]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, required=True),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        operation_id="evidence_oscal_assessment_results",
+    )
+    def get(self, request: Request) -> Response:
+        period = OscalPeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        # trestle's models take a second to import; only this view and the pack builder need them.
+        from evidence.pack.oscal import assessment_results
+
+        document = assessment_results(period.validated_data["date_from"], period.validated_data["date_to"])
+        audit.record(
+            AuditKind.DOWNLOAD,
+            actor=request.user,
+            request=request,
+            summary="Exported OSCAL assessment results"[:300],
+            details={k: str(v) for k, v in period.validated_data.items()},
+        )
+        return Response(document)

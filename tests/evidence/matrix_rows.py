@@ -56,4 +56,10 @@ ROWS += [
     Row("api:evidence-source-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
     Row("api:evidence-checkpoint-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
     Row("api:evidence-check-result-list", api=True, allowed=allowed_for(200, ROLE_HOLDERS)),
+    Row(
+        "api:evidence-oscal-assessment-results",
+        api=True,
+        data={"date_from": "2026-01-01", "date_to": "2026-01-31"},
+        allowed=allowed_for(200, ROLE_HOLDERS),
+    ),
 ]
