@@ -1,1 +1,2 @@
-"""Reserved for a later issue (see DESIGN.md, Layout)."""
+"""Reports: report runs rendered in a worker as PDF/A-3b with WeasyPrint, one module per report kind
+(aims/reports/kinds/), and the evidence pack's summary. See docs/reports.md."""
