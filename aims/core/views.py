@@ -26,7 +26,17 @@ def home(request: HttpRequest) -> HttpResponse:
     pending = []
     if request.user.has_perm("core.decide_decision"):
         pending = list(selectors.decisions_for(request.user).filter(status=DecisionStatus.PENDING)[:20])
-    return render(request, "core/home.html", {"pending": pending})
+    context: dict = {"pending": pending}
+    if request.user.has_perm("dashboard.view_dashboard"):
+        # The dashboard is the home page of officers and committee members (and read by auditors): the same
+        # cached panels as /dashboard/, over its default period; the dashboard page changes the period.
+        from aims.dashboard.forms import DEFAULT_DAYS, last_days
+        from aims.dashboard.views import panels
+
+        period = last_days(DEFAULT_DAYS)
+        context["dashboard_html"], context["dashboard_at"], _ = panels(request.user, period)
+        context["dashboard_period"] = period
+    return render(request, "core/home.html", context)
 
 
 @permission_required("core.view_decision")

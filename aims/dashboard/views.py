@@ -22,25 +22,29 @@ def panels_cache_key(user_id: int, period: Period) -> str:
     return f"dashboard:panels:{user_id}:{period.start}:{period.end}"
 
 
+def panels(user: object, period: Period) -> tuple[str, object, int]:
+    """The rendered panels for a reader and period, their time, and the cache's time to live (0: not cached).
+
+    The rendered panels are kept per reader and period for the cache's time to live (the page says as of when),
+    so a reader who comes back, or reloads, within it costs one cache read (selectors.cached_figures says why
+    the key is time-based only). The dashboard and the home page both show them.
+    """
+    ttl = int(getattr(settings, "AIMS_DASHBOARD_CACHE_SECONDS", 60))
+    key = panels_cache_key(user.pk, period)  # type: ignore[attr-defined]
+    cached = cache.get(key) if ttl > 0 else None
+    if cached is None:
+        context = selectors.dashboard_context(user, period.start, period.end)
+        cached = (render_to_string("dashboard/_panels.html", context), context["generated_at"])
+        if ttl > 0:
+            cache.set(key, cached, ttl)
+    return cached[0], cached[1], ttl
+
+
 @permission_required(VIEW)
 def index(request: HttpRequest) -> HttpResponse:
     period, form = parse_period(request.GET)
-    ttl = int(getattr(settings, "AIMS_DASHBOARD_CACHE_SECONDS", 60))
-    if ttl <= 0:
-        context = selectors.dashboard_context(request.user, period.start, period.end)
-        context["form"] = form
-        return render(request, "dashboard/index.html", context, status=400 if form.errors else 200)
-    # The rendered panels are kept per reader and period for the cache's time to live (the page says as of when),
-    # so a reader who comes back, or reloads, within it costs one cache read (selectors.cached_figures says why
-    # the key is time-based only).
-    key = panels_cache_key(request.user.pk, period)
-    cached = cache.get(key)
-    if cached is None:
-        context = selectors.dashboard_context(request.user, period.start, period.end)
-        cached = (render_to_string("dashboard/_panels.html", context), context["generated_at"])
-        cache.set(key, cached, ttl)
-    panels, generated_at = cached
-    context = {"period": period, "form": form, "panels_html": panels, "generated_at": generated_at, "ttl": ttl}
+    panels_html, generated_at, ttl = panels(request.user, period)
+    context = {"period": period, "form": form, "panels_html": panels_html, "generated_at": generated_at, "ttl": ttl}
     return render(request, "dashboard/index.html", context, status=400 if form.errors else 200)
 
 
