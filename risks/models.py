@@ -34,6 +34,7 @@ from risks.choices import (
 )
 
 EDIT_ALL = "risks.edit_all_risks"
+REQUEST_ACCEPTANCE = "risks.request_risk_acceptance"
 
 # The default 5x5 criteria; the first version is made by a data migration from these.
 DEFAULT_LIKELIHOOD = [
@@ -279,7 +280,11 @@ class Risk(models.Model):
 
     class Meta:
         ordering = ["-residual_score", "id"]
-        permissions = [("edit_all_risks", "Can edit every risk and impact assessment, not only owned ones")]
+        permissions = [
+            ("edit_all_risks", "Can edit every risk and impact assessment, not only owned ones"),
+            # Owners put the residual risks they answer for up for the committee's acceptance (6.1.3 e).
+            ("request_risk_acceptance", "Can request committee acceptance of the risks they may change"),
+        ]
         constraints = [
             # Treatment cannot make a risk worse than untreated; a higher residual is a rating mistake.
             models.CheckConstraint(

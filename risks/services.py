@@ -22,6 +22,7 @@ from registry.models import AISystem, CatalogModel
 from risks.choices import Acceptor, ActionStatus, AssessmentStatus, RiskStatus
 from risks.models import (
     EDIT_ALL,
+    REQUEST_ACCEPTANCE,
     Impact,
     ImpactAssessment,
     Risk,
@@ -292,9 +293,18 @@ def accept_as_owner(*, risk: Risk, user: Any, expires_on: date, rationale: str) 
 
 @transaction.atomic
 def request_acceptance(*, risk: Risk, user: Any, expires_on: date, note: str = "") -> RiskAcceptance:
-    """Ask the committee to accept a residual risk above the owner's threshold, until `expires_on`."""
+    """Ask the committee to accept a residual risk above the owner's threshold, until `expires_on`.
+
+    Officers ask for any risk (`core.request_decision`); an owner asks for the risks they may change, those of
+    their own AI systems and those they own (`risks.request_risk_acceptance`). Only the committee decides.
+    """
     require_perms(user, "risks.view_risk", message="You may not request risk acceptance.")
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    permission = "core.request_decision"
+    if not user.has_perm(permission):
+        permission = REQUEST_ACCEPTANCE
+        if not (user.has_perm(permission) and _may_change(user, risk)):
+            raise NotAllowed("You may request the acceptance only of the risks of the AI systems you own.")
     if risk.acceptor != Acceptor.COMMITTEE:
         raise Conflict("This residual risk is within the owner's threshold: its owner accepts it.")
     if risk.status in (RiskStatus.ACCEPTANCE_PENDING, RiskStatus.CLOSED) or (
@@ -303,7 +313,12 @@ def request_acceptance(*, risk: Risk, user: Any, expires_on: date, note: str = "
         raise Conflict("Only an open risk or one in treatment can be put up for acceptance.")
     expires_on = _check_expiry(expires_on)
     decision = core_services.request_decision(
-        kind=DecisionKind.RISK_ACCEPTANCE, subject=risk, version=_version(risk), requested_by=user, note=note
+        kind=DecisionKind.RISK_ACCEPTANCE,
+        subject=risk,
+        version=_version(risk),
+        requested_by=user,
+        note=note,
+        permission=permission,
     )
     acceptance = _acceptance_row(
         risk, acceptor=Acceptor.COMMITTEE, decision=decision, expires_on=expires_on, requested_by=user

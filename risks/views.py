@@ -35,7 +35,7 @@ from risks.forms import (
     RiskForm,
     SignOffForm,
 )
-from risks.models import EDIT_ALL, ImpactAssessment, Risk, TreatmentAction
+from risks.models import EDIT_ALL, REQUEST_ACCEPTANCE, ImpactAssessment, Risk, TreatmentAction
 from risks.services import ASSESSMENT_FIELDS, IMPACT_FIELDS
 
 VIEW_RISKS = "risks.view_risk"
@@ -227,7 +227,7 @@ def risk_detail(
             "can_owner_accept": open_for_acceptance and risk.acceptor == "owner" and risk.owner_id == user.pk,
             "can_request": open_for_acceptance
             and risk.acceptor == "committee"
-            and user.has_perm("core.request_decision"),
+            and (user.has_perm("core.request_decision") or (user.has_perm(REQUEST_ACCEPTANCE) and can_change)),
             "can_decide": pending is not None
             and user.has_perm("core.decide_decision")
             and pending.decision.requested_by_id != user.pk
@@ -300,7 +300,7 @@ def risk_owner_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("risks:risk-detail", pk=risk.pk)
 
 
-@permission_required(VIEW_RISKS, "core.request_decision")
+@permission_required(VIEW_RISKS)
 @require_POST
 def risk_request_acceptance(request: HttpRequest, pk: int) -> HttpResponse:
     risk = get_object_or_404(selectors.risks_for(request.user), pk=pk)

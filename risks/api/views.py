@@ -233,9 +233,10 @@ def _acceptance(acceptance: Any) -> dict[str, Any]:
 
 
 class RiskRequestAcceptanceView(_Operation):
-    """Ask the committee to accept a residual risk above the owner's threshold (a RISK_ACCEPTANCE decision)."""
+    """Ask the committee to accept a residual risk above the owner's threshold (a RISK_ACCEPTANCE decision).
+    Officers ask for any risk; owners for the risks of their own AI systems and the risks they own."""
 
-    required_perms = ("risks.view_risk", "core.request_decision")
+    required_perms = ("risks.view_risk",)
 
     @extend_schema(
         request=RiskAcceptanceRequestSerializer,

@@ -44,6 +44,11 @@ def owners_high_risk(personas: dict[str, Persona]) -> dict[str, Any]:
     return {"pk": risk.pk}
 
 
+def officers_high_risk(personas: dict[str, Persona]) -> dict[str, Any]:
+    system = AISystemFactory(owner=personas["officer"].user)
+    return {"pk": RiskFactory(ai_system=system, inherent_impact=5, residual_likelihood=3, residual_impact=4).pk}
+
+
 def pending_risk_acceptance(personas: dict[str, Persona]) -> dict[str, Any]:
     risk = RiskFactory(ai_system=_owners_system(personas), inherent_impact=5, residual_likelihood=3, residual_impact=4)
     pending_acceptance_decision(risk, personas["officer2"].user)
@@ -160,10 +165,18 @@ ROWS: list[Row] = [
         data={"expires_on": "2030-01-01", "rationale": "Within appetite."},
         allowed={"owner": 302},
     ),
+    # Owners ask for the acceptance of the risks of their own systems (a second row: not of anyone else's).
     Row(
         "risks:risk-request-acceptance",
         method="post",
         kwargs=owners_high_risk,
+        data={"expires_on": "2030-01-01"},
+        allowed={"officer": 302, "owner": 302},
+    ),
+    Row(
+        "risks:risk-request-acceptance",
+        method="post",
+        kwargs=officers_high_risk,
         data={"expires_on": "2030-01-01"},
         allowed={"officer": 302},
     ),
@@ -259,6 +272,14 @@ ROWS: list[Row] = [
         api=True,
         method="post",
         kwargs=owners_high_risk,
+        data={"expires_on": "2030-01-01"},
+        allowed={"officer": 201, "owner": 201},
+    ),
+    Row(
+        "api:risk-request-acceptance",
+        api=True,
+        method="post",
+        kwargs=officers_high_risk,
         data={"expires_on": "2030-01-01"},
         allowed={"officer": 201},
     ),
