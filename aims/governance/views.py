@@ -284,10 +284,9 @@ def make_detail(resource: Resource) -> Callable[..., HttpResponse]:
         obj = get_object_or_404(selectors.records_for(resource.model, request.user), pk=pk)
         children = []
         for child in children_of(resource):
-            rows = [
-                (c, [_display(c, col) for col in child.columns])
-                for c in child.model._default_manager.filter(**{child.parent: obj})
-            ]
+            records = list(child.model._default_manager.filter(**{child.parent: obj}))
+            rows = [(c, [_display(c, col) for col in child.columns]) for c in records]
+            changeable = selectors.records_for(child.model, request.user, "change").filter(**{child.parent: obj})
             headers = [str(child.model._meta.get_field(col).verbose_name).capitalize() for col in child.columns]
             children.append(
                 {
@@ -295,7 +294,11 @@ def make_detail(resource: Resource) -> Callable[..., HttpResponse]:
                     "rows": rows,
                     "headers": headers,
                     "may_add": request.user.has_perm(child.add_perm),
-                    "may_edit": child.editable and request.user.has_perm(child.change_perm),
+                    # One link per row in the template: offered only when every row is the user's to change
+                    # (an owner sees other owners' actions too; each detail page still offers their own).
+                    "may_edit": child.editable
+                    and request.user.has_perm(child.change_perm)
+                    and changeable.count() == len(records),
                 }
             )
         context = {
@@ -305,7 +308,8 @@ def make_detail(resource: Resource) -> Callable[..., HttpResponse]:
             "children": children,
             "tab": "overview",
             "today": timezone.localdate(),
-            "may_edit": resource.editable and request.user.has_perm(resource.change_perm),
+            "may_edit": resource.editable
+            and selectors.records_for(resource.model, request.user, "change").filter(pk=obj.pk).exists(),
             "extra_template": f"governance/extra/{resource.slug}.html" if resource.slug in EXTRA_SECTIONS else None,
             **_detail_context(request, resource, obj),
         }
@@ -409,7 +413,11 @@ def make_edit(resource: Resource) -> Callable[..., HttpResponse]:
 
     @permission_required(resource.view_perm, resource.change_perm)
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        obj = get_object_or_404(selectors.records_for(resource.model, request.user, "change"), pk=pk)
+        # Readable but not theirs to change (another owner's action): 403, as the API and the register answer;
+        # 404 stays for what the user may not read at all.
+        obj = get_object_or_404(selectors.records_for(resource.model, request.user), pk=pk)
+        if not selectors.records_for(resource.model, request.user, "change").filter(pk=pk).exists():
+            raise PermissionDenied
         form = form_class(request.POST or None, instance=obj)
         # A ModelForm writes into its instance while validating: give the service a fresh copy instead.
         fresh = type(obj)._default_manager.get(pk=obj.pk)

@@ -258,8 +258,8 @@ for _r in RESOURCES:
         Row(
             f"governance:{_r.slug}-edit",
             kwargs=one(_r.slug),
-            # An owner may change actions, but only their own: someone else's is not found for them.
-            allowed={"officer": 200, "owner": 404} if _r.slug in OWNED_ACTIONS else {"officer": 200},
+            # An owner may change actions, but only their own: someone else's (which they read) is refused.
+            allowed={"officer": 200},
         ),
         Row(f"api:{_r.api_basename}-detail", api=True, kwargs=one(_r.slug), allowed=READERS),
         Row(f"api:{_r.api_basename}-history", api=True, kwargs=one(_r.slug), allowed=READERS),
