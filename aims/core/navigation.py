@@ -33,6 +33,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Organisation", "governance:organisation", "governance.view_organisationprofile"),
     NavItem("Decisions", "core:decision-list", "core.view_decision"),
     NavItem("Audit trail", "audit:event-list", "audit.view_auditevent"),
+    NavItem("Personal data", "accounts:privacy", "accounts.manage_personal_data"),
 ]
 
 
