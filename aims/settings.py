@@ -490,6 +490,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("AIMS_TASK_TIME_LIMIT", 900, minimum=10)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
 CELERY_TASK_IGNORE_RESULT = True
+# A worker child whose memory passed this (KiB) is replaced once its task ends: a large report or evidence pack
+# render leaves WeasyPrint's and the ZIP writer's memory behind, so the next task starts in a fresh child.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("AIMS_WORKER_MAX_MEMORY_KB", 400_000, minimum=50_000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that enqueues must not hang on a broker outage: fail fast, and let the sweepers catch up.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -518,6 +521,11 @@ CELERY_BEAT_SCHEDULE = {
     "evidence-push-checkpoints": {
         "task": "evidence.tasks.push_checkpoints",
         "schedule": timedelta(minutes=5),
+    },
+    # Re-enqueue report runs whose task was lost; fail runs whose worker died mid-render.
+    "reports-sweep-report-runs": {
+        "task": "reports.tasks.sweep_report_runs",
+        "schedule": timedelta(minutes=1),
     },
     "risks-reopen-expired-acceptances": {
         "task": "risks.tasks.reopen_expired_acceptances",
