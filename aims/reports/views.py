@@ -65,15 +65,21 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     run = get_object_or_404(selectors.runs_for(request.user), pk=pk)
     if run.status != RunStatus.DONE or not run.file:
         raise Http404("The report is not ready.")
+    response = file_response(run)
     services.record_download(run=run, user=request.user, request=request)
-    return file_response(run)
+    return response
 
 
 def file_response(run: ReportRun) -> FileResponse:
     """The run's file as an attachment (shared with the API's download)."""
     spec = kinds.get(run.kind)
+    try:
+        handle = run.file.open("rb")
+    except FileNotFoundError:
+        # The row outlived its file (media restored from an older backup): say so instead of failing.
+        raise Http404("The report's file is missing from storage; ask for it again.") from None
     response = FileResponse(
-        run.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=run.download_name,
         content_type=spec.content_type if spec else "application/octet-stream",

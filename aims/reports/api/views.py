@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -68,8 +69,12 @@ class ReportDownloadView(APIView):
         run = get_object_or_404(selectors.runs_for(request.user), pk=pk)
         if run.status != RunStatus.DONE or not run.file:
             raise Http404("The report is not ready.")
+        try:
+            response = file_response(run)
+        except Http404 as missing:
+            raise NotFound(str(missing)) from None
         services.record_download(run=run, user=request.user, request=request)
-        return file_response(run)
+        return response
 
 
 class ReportKindListView(APIView):
