@@ -222,6 +222,8 @@ AIMS_EVIDENCE_MAX_BYTES = env_int("AIMS_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, m
 AIMS_SIGNING_KEY_FILE = env_str("AIMS_SIGNING_KEY_FILE", "")
 AIMS_CHECKPOINT_SINK_DIR = env_str("AIMS_CHECKPOINT_SINK_DIR", "")
 AIMS_CHECKPOINT_SINK_URL = env_url("AIMS_CHECKPOINT_SINK_URL", {"https", "http"}) or ""
+# How long rendered dashboard panels and organisation-wide figures are reused (0: recomputed on every view).
+AIMS_DASHBOARD_CACHE_SECONDS = env_int("AIMS_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 # Only bench_ingest sets this, for the server it starts itself (evidence/api/naive.py).
 AIMS_BENCH_ENDPOINTS = env_bool("AIMS_BENCH_ENDPOINTS", False)
 

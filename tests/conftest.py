@@ -62,6 +62,13 @@ def _fast_passwords(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_dashboard_cache(settings) -> None:
+    # Rendered dashboard panels are cached per user id and period; ids repeat across tests, so a cached page
+    # could belong to another test's data. tests/dashboard/test_cache.py turns the cache on where it is tested.
+    settings.AIMS_DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path) -> None:
     # Uploaded evidence goes to a per-test folder, never into a developer's var/media.
     settings.MEDIA_ROOT = tmp_path / "media"
