@@ -361,9 +361,23 @@ def decide_acceptance(
         )
     if approve and expires_on is not None:
         acceptance.expires_on = _check_expiry(expires_on)
-    decision = core_services.decide(decision=acceptance.decision, user=user, approve=approve, rationale=rationale)
-    _apply_decision(risk, acceptance, decision, user=user)
+        acceptance.save(update_fields=["expires_on"])
+    # decide() runs on_acceptance_decided, which applies the outcome to the risk.
+    core_services.decide(decision=acceptance.decision, user=user, approve=approve, rationale=rationale)
+    acceptance.refresh_from_db()
     return acceptance
+
+
+def on_acceptance_decided(decision: Decision) -> None:
+    """After-decision hook of RISK_ACCEPTANCE, inside decide()'s transaction: refuse a decider who answers for
+    the risk (the exception rolls the decision back), then apply the outcome to the risk."""
+    risk = Risk.objects.select_for_update(of=("self",)).select_related("ai_system").get(pk=decision.subject_id)
+    if decision.decided_by_id in {risk.owner_id, risk.ai_system.owner_id if risk.ai_system else None}:
+        raise FourEyesViolation("Four eyes: you answer for this risk, so another committee member must accept it.")
+    acceptance = RiskAcceptance.objects.filter(decision=decision).first()
+    if acceptance is None or risk.status != RiskStatus.ACCEPTANCE_PENDING:
+        return
+    _apply_decision(risk, acceptance, decision, user=decision.decided_by)
 
 
 def _apply_decision(risk: Risk, acceptance: RiskAcceptance, decision: Decision, *, user: Any) -> None:
@@ -540,8 +554,20 @@ def decide_signoff(*, assessment: ImpactAssessment, user: Any, approve: bool, ra
         raise Conflict("No sign-off of this assessment is pending.")
     if user.pk == assessment.ai_system.owner_id:
         raise FourEyesViolation("Four eyes: you own this AI system, so someone else must sign its assessment off.")
-    decision = core_services.decide(decision=decision, user=user, approve=approve, rationale=rationale)
-    if approve:
+    # decide() runs on_signoff_decided, which applies the outcome to the assessment.
+    return core_services.decide(decision=decision, user=user, approve=approve, rationale=rationale)
+
+
+def on_signoff_decided(decision: Decision) -> None:
+    """After-decision hook of IMPACT_ASSESSMENT, inside decide()'s transaction: refuse the system's owner (the
+    exception rolls the decision back), then sign the assessment off or send it back."""
+    assessment = ImpactAssessment.objects.select_for_update().select_related("ai_system").get(pk=decision.subject_id)
+    user = decision.decided_by
+    if decision.decided_by_id == assessment.ai_system.owner_id:
+        raise FourEyesViolation("Four eyes: you own this AI system, so someone else must sign its assessment off.")
+    if assessment.status != AssessmentStatus.SIGNOFF_PENDING:
+        return
+    if decision.status == DecisionStatus.APPROVED:
         assessment.status = AssessmentStatus.SIGNED_OFF
         assessment.snapshot = system_snapshot(assessment.ai_system)
         assessment.signed_off_by = user
@@ -552,7 +578,6 @@ def decide_signoff(*, assessment: ImpactAssessment, user: Any, approve: bool, ra
     else:
         assessment.status = AssessmentStatus.DRAFT
         _save(assessment, user=user, reason="Sign-off refused")
-    return decision
 
 
 def _system_ids(systems: Iterable[Any]) -> set[int]:
