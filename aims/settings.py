@@ -222,6 +222,8 @@ AIMS_EVIDENCE_MAX_BYTES = env_int("AIMS_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, m
 AIMS_SIGNING_KEY_FILE = env_str("AIMS_SIGNING_KEY_FILE", "")
 AIMS_CHECKPOINT_SINK_DIR = env_str("AIMS_CHECKPOINT_SINK_DIR", "")
 AIMS_CHECKPOINT_SINK_URL = env_url("AIMS_CHECKPOINT_SINK_URL", {"https", "http"}) or ""
+# Policy currency check: the share of decisions (percent) that must be made under the current approved bundle.
+AIMS_POLICY_CURRENCY_TARGET = env_int("AIMS_POLICY_CURRENCY_TARGET", 95, minimum=1)
 # How long rendered dashboard panels and organisation-wide figures are reused (0: recomputed on every view).
 AIMS_DASHBOARD_CACHE_SECONDS = env_int("AIMS_DASHBOARD_CACHE_SECONDS", 60, minimum=0)
 # Only bench_ingest sets this, for the server it starts itself (evidence/api/naive.py).
@@ -523,6 +525,15 @@ CELERY_BEAT_SCHEDULE = {
     "evidence-push-checkpoints": {
         "task": "evidence.tasks.push_checkpoints",
         "schedule": timedelta(minutes=5),
+    },
+    # The automated control checks over the previous UTC day's rollups; then hourly rollups past 7 days go.
+    "evidence-run-control-checks": {
+        "task": "evidence.tasks.run_control_checks",
+        "schedule": crontab(minute=15, hour=1),
+    },
+    "evidence-prune-hourly-rollups": {
+        "task": "evidence.tasks.prune_hourly_rollups",
+        "schedule": crontab(minute=0, hour=2),
     },
     # Re-enqueue report runs whose task was lost; fail runs whose worker died mid-render.
     "reports-sweep-report-runs": {
