@@ -113,4 +113,7 @@ def heatmap_svg(
         f'transform="rotate(-90 14 {TOP + rows * CELL_H / 2:g})">Likelihood</text>'
     )
     out.append("</svg>")
-    return "".join(out)
+    svg = "".join(out)
+    # Cells that link to their risks make the map a group, not an image: role="img" would hide the links from
+    # assistive technology (axe: nested-interactive). Same title and description either way.
+    return svg.replace('role="img"', 'role="group"', 1) if "<a " in svg else svg

@@ -72,6 +72,14 @@ def _open(prefix: str, width: int, height: int, title: str, desc: str, css_class
     ]
 
 
+def _interactive_role(svg: str) -> str:
+    """A chart whose bars are links is a group, not an image: role="img" would hide its links from assistive
+    technology (axe: nested-interactive). It keeps the same title and description."""
+    if "<a " in svg:
+        return svg.replace('role="img"', 'role="group"', 1)
+    return svg
+
+
 def _patterns(prefix: str, series: Sequence[Series]) -> str:
     """One <pattern> per series: its colour, overlaid with white lines or dots so it differs without colour."""
     defs = ["<defs>"]
@@ -110,7 +118,7 @@ def _legend(prefix: str, series: Sequence[Series], totals: Sequence[float], x: f
         )
         out.append(f'<text x="{cx + 19:g}" y="{cy:g}" font-size="11" fill="{INK}">{escape(text)}</text>')
         cx += item_w
-    return "".join(out)
+    return _interactive_role("".join(out))
 
 
 def _nice_max(value: float) -> float:
@@ -199,7 +207,7 @@ def stacked_bars(
         )
     out.append(_legend(prefix, series, totals_by_series, left, top + plot_h + 34, plot_w))
     out.append("</svg>")
-    return "".join(out)
+    return _interactive_role("".join(out))
 
 
 def horizontal_bars(
@@ -243,7 +251,7 @@ def horizontal_bars(
     if not items:
         out.append(f'<text x="{label_w}" y="{top + 14}" font-size="12" fill="{INK}">None in this period</text>')
     out.append("</svg>")
-    return "".join(out)
+    return _interactive_role("".join(out))
 
 
 def status_bar(
@@ -292,4 +300,4 @@ def status_bar(
         )
     out.append(_legend(prefix, series, [counts.get(s.key, 0) for s in series], 0, 68, width))
     out.append("</svg>")
-    return "".join(out)
+    return _interactive_role("".join(out))

@@ -74,29 +74,7 @@ class Waiver:
 
 
 # Empty this list as the owners fix them; a waiver that no longer matches anything is reported as stale.
-WAIVERS: list[Waiver] = [
-    Waiver(
-        rule="nested-interactive",
-        path=r"^/risks/$",
-        target=r'figure\[aria-labelledby="(inherent|residual)-caption"\] > svg',
-        owner="risks/heatmap.py (risks app)",
-        fix='the heatmap <svg> holds links, so role="img" hides them: use role="group" with the same aria-labelledby',
-    ),
-    Waiver(
-        rule="nested-interactive",
-        path=r"^/$|^/dashboard/",  # officers', committee members' and auditors' home page shows the panels too
-        target=r".*(heatmap|chart|svg).*",
-        owner="aims/dashboard/charts.py and risks/heatmap.py (dashboard, risks)",
-        fix='charts whose <svg> holds links must not be role="img": use role="group" with the same aria-labelledby',
-    ),
-    Waiver(
-        rule="scrollable-region-focusable",
-        path=r"^/$|^/dashboard/",  # officers', committee members' and auditors' home page shows the panels too
-        target=r"details > \.chart-data",
-        owner="templates/dashboard (dashboard)",
-        fix='the scrolling data table wrapper needs tabindex="0" (and a name: role="region" aria-label)',
-    ),
-]
+WAIVERS: list[Waiver] = []
 
 
 USED_WAIVERS: set[Waiver] = set()
