@@ -26,7 +26,8 @@ def _render(**extra) -> str:
 def test_the_heatmap_is_well_formed_standalone_svg() -> None:
     root = _parse(_render())
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert root.get("role") == "img"
+    # Its cells link to their risks, so it is a labelled group: role="img" would hide the links (axe).
+    assert root.get("role") == "group"
     title = root.find("svg:title", NS)
     desc = root.find("svg:desc", NS)
     assert title is not None and desc is not None
@@ -63,3 +64,8 @@ def test_labels_are_escaped() -> None:
     svg = _render(likelihood_labels=["<b>", "2", "3", "4", "5"], impact_labels=["1", "2", "3", "4", "&"])
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     _parse(svg)
+
+
+def test_a_heatmap_without_links_is_an_image() -> None:
+    svg = heatmap_svg({(2, 3): 1}, title="Static map", link_for_cell=lambda likelihood, impact: None)
+    assert 'role="img"' in svg and "<a " not in svg
