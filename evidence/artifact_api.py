@@ -136,7 +136,8 @@ class ArtifactFileDownloadView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The file's own detected type (PDF, image, spreadsheet...), whatever was uploaded.
+        responses={(200, "*/*"): OpenApiTypes.BINARY},
         operation_id="controls_evidence_file_download",
     )
     def get(self, request: Request, pk: int) -> FileResponse:
