@@ -153,7 +153,9 @@ def _decision(plan: Plan, rng: random.Random, source: str, node: str, seq: int, 
         model = model if model in uc.allowed_models else uc.allowed_models[0]  # only the redaction departs
     if days_before_end == scenario.old_revision_day and n % 3 == 0:
         revision = scenario.old_revision
-    if days_before_end == scenario.fail_open_day and n % 211 == 0:
+    # Every 53rd event of that day: frequent enough that any day of a few hundred events has some, whatever hour
+    # the period ends at (every 211th missed the day in some hours, and the fail-open check had nothing to find).
+    if days_before_end == scenario.fail_open_day and n % 53 == 0:
         fail_mode, decision = "open", "error"
         reasons = [{"code": "portal_unreachable", "rule_id": None}]
     prompt_tokens = rng.randint(40, 1800)
