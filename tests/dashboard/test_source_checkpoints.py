@@ -4,24 +4,19 @@ verify, without reading the event table."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evidence import checkpoints, signing
-from tests.evidence.checkpoint_helpers import at, days_ago, ingest_on, tamper
-
-
-@pytest.fixture(autouse=True)
-def key_file(settings, tmp_path) -> Path:
-    path = tmp_path / "keys" / "signing-key.pem"
-    signing.save(signing.generate(), path)
-    settings.AIMS_SIGNING_KEY_FILE = str(path)
-    settings.AIMS_CHECKPOINT_SINK_DIR = ""
-    settings.AIMS_CHECKPOINT_SINK_URL = ""
-    return path
+from evidence import checkpoints
+from tests.evidence.checkpoint_helpers import (
+    at,
+    days_ago,
+    ingest_on,
+    key_file,  # noqa: F401  autouse: a fresh signing key, no sinks
+    tamper,
+)
 
 
 @pytest.fixture

@@ -6,13 +6,26 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import connection
 
-from evidence import ingest, partitions, services
+from evidence import ingest, partitions, services, signing
 from evidence.models import EvidenceSource
 from tests.evidence.helpers import decision
+
+
+@pytest.fixture(autouse=True)
+def key_file(settings, tmp_path) -> Path:
+    """A fresh signing key per test and no external sinks; modules that sign checkpoints import this fixture."""
+    path = tmp_path / "keys" / "signing-key.pem"
+    signing.save(signing.generate(), path)
+    settings.AIMS_SIGNING_KEY_FILE = str(path)
+    settings.AIMS_CHECKPOINT_SINK_DIR = ""
+    settings.AIMS_CHECKPOINT_SINK_URL = ""
+    return path
 
 
 def days_ago(n: int) -> date:

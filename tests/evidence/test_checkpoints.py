@@ -8,7 +8,6 @@ import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 import rfc8785
@@ -19,17 +18,13 @@ from aims.audit.choices import AuditKind
 from aims.audit.models import AuditEvent
 from evidence import chain, checkpoint_format, checkpoints, merkle, signing
 from evidence.models import ChainHead, Checkpoint, Event, SigningKey
-from tests.evidence.checkpoint_helpers import at, days_ago, ingest_on, tamper
-
-
-@pytest.fixture(autouse=True)
-def key_file(settings, tmp_path) -> Path:
-    path = tmp_path / "keys" / "signing-key.pem"
-    signing.save(signing.generate(), path)
-    settings.AIMS_SIGNING_KEY_FILE = str(path)
-    settings.AIMS_CHECKPOINT_SINK_DIR = ""
-    settings.AIMS_CHECKPOINT_SINK_URL = ""
-    return path
+from tests.evidence.checkpoint_helpers import (
+    at,
+    days_ago,
+    ingest_on,
+    key_file,  # noqa: F401  autouse: a fresh signing key, no sinks
+    tamper,
+)
 
 
 def by_day(source) -> dict:
@@ -308,7 +303,7 @@ def test_a_checkpoint_signed_by_an_unrecorded_key_fails(signed_week) -> None:
     assert all("unknown key" in p for p in report.problems[:5])
 
 
-def test_returning_to_an_earlier_key_reactivates_its_record(db, settings, tmp_path, key_file) -> None:
+def test_returning_to_an_earlier_key_reactivates_its_record(db, settings, tmp_path, key_file) -> None:  # noqa: F811
     first = checkpoints.ensure_key_record()
     other = tmp_path / "other.pem"
     signing.save(signing.generate(), other)

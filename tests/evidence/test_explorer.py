@@ -6,30 +6,25 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from aims.audit.choices import AuditKind
 from aims.audit.models import AuditEvent
-from evidence import checkpoints, signing
+from evidence import checkpoints
 from evidence.models import Event
-from tests.evidence.checkpoint_helpers import at, days_ago, ingest_on, tamper
+from tests.evidence.checkpoint_helpers import (
+    at,
+    days_ago,
+    ingest_on,
+    key_file,  # noqa: F401  autouse: a fresh signing key, no sinks
+    tamper,
+)
 from tests.evidence.helpers import decision, heartbeat
 
 EVENTS = reverse("evidence:event-list")
 EXPORT = reverse("evidence:event-export")
-
-
-@pytest.fixture(autouse=True)
-def key_file(settings, tmp_path) -> Path:
-    path = tmp_path / "keys" / "signing-key.pem"
-    signing.save(signing.generate(), path)
-    settings.AIMS_SIGNING_KEY_FILE = str(path)
-    settings.AIMS_CHECKPOINT_SINK_DIR = ""
-    settings.AIMS_CHECKPOINT_SINK_URL = ""
-    return path
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,23 +14,18 @@ from controls.choices import CheckOutcome
 from controls.models import ControlCheckResult
 from evidence import checkpoints, signing
 from tests.controls.factories import ControlImplementationFactory, RequirementFactory
-from tests.evidence.checkpoint_helpers import at, days_ago, ingest_on
+from tests.evidence.checkpoint_helpers import (
+    at,
+    days_ago,
+    ingest_on,
+    key_file,  # noqa: F401  autouse: a fresh signing key, no sinks
+)
 from tests.evidence.helpers import decision
 
 EVENTS = reverse("api:evidence-event-list")
 SOURCES = reverse("api:evidence-source-list")
 CHECKPOINTS = reverse("api:evidence-checkpoint-list")
 RESULTS = reverse("api:evidence-check-result-list")
-
-
-@pytest.fixture(autouse=True)
-def key_file(settings, tmp_path) -> Path:
-    path = tmp_path / "keys" / "signing-key.pem"
-    signing.save(signing.generate(), path)
-    settings.AIMS_SIGNING_KEY_FILE = str(path)
-    settings.AIMS_CHECKPOINT_SINK_DIR = ""
-    settings.AIMS_CHECKPOINT_SINK_URL = ""
-    return path
 
 
 @pytest.fixture

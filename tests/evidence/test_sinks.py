@@ -18,17 +18,12 @@ from django.utils import timezone
 from evidence import checkpoints, signing
 from evidence.models import Checkpoint, CheckpointPush, PushStatus
 from evidence.tasks import push_checkpoints
-from tests.evidence.checkpoint_helpers import at, days_ago, ingest_on
-
-
-@pytest.fixture(autouse=True)
-def key_file(settings, tmp_path) -> Path:
-    path = tmp_path / "keys" / "signing-key.pem"
-    signing.save(signing.generate(), path)
-    settings.AIMS_SIGNING_KEY_FILE = str(path)
-    settings.AIMS_CHECKPOINT_SINK_DIR = ""
-    settings.AIMS_CHECKPOINT_SINK_URL = ""
-    return path
+from tests.evidence.checkpoint_helpers import (
+    at,
+    days_ago,
+    ingest_on,
+    key_file,  # noqa: F401  autouse: a fresh signing key, no sinks
+)
 
 
 class Receiver:
